@@ -1,0 +1,121 @@
+"""Parse results cached by content hash outside the repository; a bad cache file is ignored."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any
+
+FORMAT = 1
+"""Bumped whenever the parser's output could change, so an old cache is never trusted."""
+MAX_ENTRIES = 200_000
+
+
+def code_stamp() -> str:
+    """Changes whenever the package's code changes, so results of older code are not reused."""
+    package = Path(__file__).parent
+    digest = hashlib.sha1(str(FORMAT).encode())
+    for path in sorted(package.rglob("*.py")):
+        info = path.stat()
+        digest.update(f"{path.name}{info.st_mtime_ns}{info.st_size}".encode())
+    return digest.hexdigest()
+
+
+def blob_id(raw: bytes) -> str:
+    """Git's blob id of `raw`: the same key whether a file comes from the work tree or git."""
+    digest = hashlib.sha1(b"blob %d\0" % len(raw))
+    digest.update(raw)
+    return digest.hexdigest()
+
+
+def cache_dir() -> Path:
+    """The user's cache folder for sisturva (`XDG_CACHE_HOME` respected)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "sisturva"
+
+
+class _SafeUnpickler(pickle.Unpickler):
+    # Only the value types the parser produces may come back: a foreign cache file cannot
+    # make us build arbitrary objects.
+    ALLOWED = {("datetime", "date"), ("decimal", "Decimal")}
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in self.ALLOWED:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the cache")
+
+
+def _load(path: Path) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as handle:
+            content = _SafeUnpickler(io.BytesIO(handle.read())).load()
+    except Exception:  # noqa: BLE001 - missing, corrupt or foreign: start empty
+        return {}
+    if not isinstance(content, dict) or content.get("format") != code_stamp():
+        return {}
+    entries = content.get("entries")
+    return entries if isinstance(entries, dict) else {}
+
+
+def _save(path: Path, entries: dict[str, Any]) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump({"format": code_stamp(), "entries": entries}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temp, path)
+    except OSError:
+        # A read-only or full cache folder only costs speed.
+        try:
+            os.unlink(temp)
+        except (OSError, UnboundLocalError):
+            pass
+
+
+class Store:
+    """One cache file of entries keyed by content hash."""
+
+    def __init__(self, name: str, enabled: bool = True) -> None:
+        self.path = cache_dir() / f"{name}.pickle"
+        self.enabled = enabled
+        self._entries: dict[str, Any] | None = None
+        self._dirty = False
+
+    @property
+    def entries(self) -> dict[str, Any]:
+        """Loaded on first use, so a command that needs no cache never reads it."""
+        if self._entries is None:
+            self._entries = _load(self.path) if self.enabled else {}
+        return self._entries
+
+    def get(self, key: str) -> Any:
+        """The cached value, or None."""
+        return self.entries.get(key) if self.enabled else None
+
+    def put(self, key: str, value: Any) -> None:
+        """Remember a value; written by `save`."""
+        if self.enabled:
+            self.entries[key] = value
+            self._dirty = True
+
+    def save(self, keep: set[str] | None = None) -> None:
+        """Write the entries, dropping the oldest beyond the size cap."""
+        if not (self.enabled and self._dirty and self._entries is not None):
+            return
+        entries = self._entries
+        if len(entries) > MAX_ENTRIES:
+            keys = list(entries)
+            drop = [k for k in keys[: len(keys) - MAX_ENTRIES] if not keep or k not in keep]
+            for key in drop:
+                del entries[key]
+        _save(self.path, entries)
+        self._dirty = False
+
+
+def store_name(kind: str, root: Path) -> str:
+    """A cache file name per kind and repository, so two repositories do not evict each other."""
+    return f"{kind}-{hashlib.sha1(str(root).encode()).hexdigest()[:16]}"

@@ -1,0 +1,107 @@
+"""The command line: parses options, calls one function per command, prints, and exits."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from typing import Annotated, Optional
+
+import typer
+from typer._click.exceptions import ClickException
+
+from .commands import Outcome
+
+app = typer.Typer(
+    name="sisturva",
+    help="Planning toolkit for a living strategy kept as YAML in a git repository.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class FindingFormat(str, Enum):
+    """Formats of a findings report."""
+
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+PathArg = Annotated[
+    Optional[str],  # noqa: UP045 - typer reads the annotation at run time
+    typer.Argument(help="Strategy repository (or a folder inside it); default: found from here."),
+]
+NoCache = Annotated[bool, typer.Option("--no-cache", help="Do not read or write the parse cache.")]
+Strict = Annotated[bool, typer.Option("--strict", help="Warnings count as errors (exit 1).")]
+
+
+def _default_format(given: FindingFormat | None) -> str:
+    if given is not None:
+        return given.value
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+
+
+def _emit(outcome: Outcome) -> None:
+    if outcome.stdout:
+        sys.stdout.write(outcome.stdout)
+    if outcome.stderr:
+        sys.stderr.write(outcome.stderr)
+    sys.stdout.flush()
+    raise typer.Exit(outcome.code)
+
+
+@app.command()
+def validate(
+    path: PathArg = None,
+    format: Annotated[
+        Optional[FindingFormat],  # noqa: UP045
+        typer.Option("--format", "-f", help="text, json or github (default: github under GitHub Actions)."),
+    ] = None,
+    strict: Strict = False,
+    no_cache: NoCache = False,
+) -> None:
+    """Check every file: schema, references, duplicates, languages."""
+    from .commands.validate import run
+
+    fmt = _default_format(format)
+    _emit(run(path, fmt, strict, not no_cache, fmt == "text" and sys.stdout.isatty()))
+
+
+@app.command()
+def schema(
+    out: Annotated[Optional[str], typer.Option("--out", "-o", help="Write NAME.schema.json files into this folder.")] = None,  # noqa: UP045
+    name: Annotated[Optional[str], typer.Argument(help="One file kind, e.g. commitments.")] = None,  # noqa: UP045
+) -> None:
+    """JSON Schema for every file kind, for editors and other tools."""
+    from .commands.schema import run
+
+    _emit(run(out, name))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; the one place where failures become exit codes."""
+    from .errors import SisturvaError
+
+    try:
+        result = app(args=argv, prog_name="sisturva", standalone_mode=False)
+    except typer.Exit as done:
+        return done.exit_code
+    except (typer.Abort, KeyboardInterrupt):
+        sys.stderr.write("interrupted\n")
+        return 130
+    except ClickException as error:
+        error.show()
+        return 2
+    except SisturvaError as error:
+        sys.stderr.write(f"sisturva: error: {error}\n")
+        return error.exit_code
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`); nothing left to say.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    return result if isinstance(result, int) else 0

@@ -1,0 +1,1 @@
+"""Reports present computed results; they never compute, print or exit."""

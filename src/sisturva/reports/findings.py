@@ -1,0 +1,80 @@
+"""Findings as text for people, JSON for programs and GitHub workflow annotations."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from ..findings import Finding, counts
+
+_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def summary_line(findings: Sequence[Finding]) -> str:
+    """`2 errors, 1 warning, 0 infos`."""
+    c = counts(findings)
+    return ", ".join(_plural(c[s], s) for s in ("error", "warning", "info"))
+
+
+def text(findings: Sequence[Finding], extra: Mapping[str, Any], color: bool = False) -> str:
+    """One `path:line:column: severity CODE: message` line per finding, grouped by file."""
+    lines: list[str] = []
+    last_path = None
+    for f in sorted(findings, key=Finding.sort_key):
+        if last_path is not None and f.path != last_path:
+            lines.append("")
+        last_path = f.path
+        where = f.path + (f":{f.line}" if f.line else "") + (f":{f.column}" if f.column else "")
+        severity = f"[{_STYLE[f.severity]}]{f.severity}[/]" if color else f.severity
+        lines.append(f"{where}: {severity} {f.code}: {f.message}")
+    if lines:
+        lines.append("")
+    held = extra.get("summary")
+    if held:
+        lines.append(str(held))
+    lines.append(("✓ " if not counts(findings)["error"] else "✗ ") + summary_line(findings))
+    return "\n".join(lines) + "\n"
+
+
+def as_json(findings: Sequence[Finding], extra: Mapping[str, Any]) -> str:
+    """The JSON contract of DESIGN.md: findings and counts, plus any extra report fields."""
+    body: dict[str, Any] = dict(extra)
+    body["findings"] = [f.as_dict() for f in sorted(findings, key=Finding.sort_key)]
+    body["counts"] = counts(findings)
+    return json.dumps(body, ensure_ascii=False, indent=2) + "\n"
+
+
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def github(findings: Sequence[Finding], extra: Mapping[str, Any]) -> str:
+    """`::error file=…,line=…,col=…,title=…::message` workflow commands."""
+    out: list[str] = []
+    level = {"error": "error", "warning": "warning", "info": "notice"}
+    for f in sorted(findings, key=Finding.sort_key):
+        props = [f"file={_escape_property(f.path)}"]
+        if f.line:
+            props.append(f"line={f.line}")
+        if f.column:
+            props.append(f"col={f.column}")
+        props.append(f"title={_escape_property(f.code)}")
+        out.append(f"::{level[f.severity]} {','.join(props)}::{_escape_data(f.message)}")
+    out.append(summary_line(findings))
+    return "\n".join(out) + "\n"
+
+
+FORMATS: dict[str, Callable[[Sequence[Finding], Mapping[str, Any]], str]] = {
+    "text": text,
+    "json": as_json,
+    "github": github,
+}

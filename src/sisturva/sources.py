@@ -1,0 +1,120 @@
+"""Sources: the only code that reads the file system; yields each record file's path and bytes."""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from .documents import MAX_BYTES
+from .errors import NotARepository
+from .findings import Finding, make
+from .models import FOLDERS, SINGLE_FILES
+
+SETTINGS_FILE = "sisturva.yaml"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """One file of a strategy repository, as bytes, or the reason it was not read."""
+
+    rel: str
+    """Path inside the repository, with forward slashes."""
+    display: str
+    """Path as the user would type it from the current directory."""
+    raw: bytes | None
+    """The file's bytes; None when it was not read."""
+    problem: Finding | None = None
+    """Why it was not read."""
+
+
+def find_root(start: str | os.PathLike[str] | None = None) -> Path:
+    """The folder holding `sisturva.yaml`, walking up from `start` as tools find `pyproject.toml`."""
+    here = Path(start or ".").absolute()
+    if here.is_file():
+        here = here.parent
+    if not here.exists():
+        raise NotARepository(f"{start}: no such folder; give the path of a strategy repository")
+    for folder in (here, *here.parents):
+        if (folder / SETTINGS_FILE).is_file() or (folder / SETTINGS_FILE).is_symlink():
+            return folder
+    raise NotARepository(
+        f"{start or '.'}: not a strategy repository (no {SETTINGS_FILE} here or above); "
+        "run it inside one or give its path"
+    )
+
+
+def display_prefix(root: Path) -> str:
+    """How the root is reached from the current directory, for paths in messages."""
+    rel = os.path.relpath(root, Path.cwd())
+    return "" if rel == "." else rel.replace(os.sep, "/") + "/"
+
+
+def _read(path: Path, rel: str, display: str, max_bytes: int) -> SourceFile:
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as error:
+        if os.path.islink(path):
+            return _symlink(rel, display)
+        return SourceFile(rel, display, None, make("SIS016", f"cannot read the file: {error.strerror}", display))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return SourceFile(rel, display, None, make("SIS016", "not a regular file; remove it", display))
+        if info.st_size > max_bytes:
+            # Refuse before reading: the limit exists so a huge file costs nothing.
+            message = f"file is {info.st_size:,} bytes, over the {max_bytes:,}-byte limit; split it"
+            return SourceFile(rel, display, None, make("SIS007", message, display, 1, 1))
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            raw = handle.read(max_bytes + 1)
+        return SourceFile(rel, display, raw)
+    finally:
+        os.close(fd)
+
+
+def _symlink(rel: str, display: str) -> SourceFile:
+    message = "symbolic links are not followed (they may lead outside the repository); commit the file itself"
+    return SourceFile(rel, display, None, make("SIS013", message, display, 1, 1))
+
+
+def read_tree(root: Path, max_bytes: int = MAX_BYTES) -> list[SourceFile]:
+    """Every record file of the work tree under `root`, in a stable order."""
+    prefix = display_prefix(root)
+    files: list[SourceFile] = []
+    for name in SINGLE_FILES:
+        path = root / name
+        if path.is_symlink():
+            files.append(_symlink(name, prefix + name))
+        elif path.exists():
+            files.append(_read(path, name, prefix + name, max_bytes))
+    for folder in FOLDERS:
+        base = root / folder
+        if base.is_symlink():
+            files.append(_symlink(folder, prefix + folder))
+            continue
+        if not base.is_dir():
+            continue
+        try:
+            entries = sorted(os.scandir(base), key=lambda entry: entry.name)
+        except OSError as error:
+            problem = make("SIS016", f"cannot read the folder: {error.strerror}", prefix + folder)
+            files.append(SourceFile(folder, prefix + folder, None, problem))
+            continue
+        for entry in entries:
+            rel = f"{folder}/{entry.name}"
+            display = prefix + rel
+            if entry.name.startswith("."):
+                continue
+            if entry.is_symlink():
+                files.append(_symlink(rel, display))
+            elif entry.is_dir(follow_symlinks=False):
+                message = f"folders inside {folder}/ are not read; move its files up into {folder}/"
+                files.append(SourceFile(rel, display, None, make("SIS015", message, display)))
+            elif entry.name.endswith(".yaml"):
+                files.append(_read(Path(entry.path), rel, display, max_bytes))
+            elif entry.name.endswith(".yml"):
+                message = "record files end in .yaml; rename it to be read"
+                files.append(SourceFile(rel, display, None, make("SIS015", message, display)))
+    return files

@@ -1,0 +1,368 @@
+"""The strategy aggregate: every file's model, built once, with references resolved and checked."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from .documents import Document, Path
+from .findings import Finding, did_you_mean, make
+from .models import (
+    FOLDERS,
+    LANGUAGES,
+    Budget,
+    Commitment,
+    CommitmentsFile,
+    Goal,
+    Indicator,
+    LocalizedText,
+    Model,
+    Organisation,
+    Phenomenon,
+    Priority,
+    Settings,
+    StrategyDoc,
+)
+from .validation import validate_model
+
+DEFAULT_SETTINGS = Settings.model_validate(
+    {"schema": 1, "languages": ["fi"], "planning_years": {"start": 2000}}
+)
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where a record lives: its file and its path inside the file's data."""
+
+    rel: str
+    loc: Path
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """The whole strategy of one revision, immutable once built."""
+
+    settings: Settings
+    strategy: StrategyDoc | None
+    organisations: Mapping[str, Organisation]
+    phenomena: Mapping[str, Phenomenon]
+    indicators: Mapping[str, Indicator]
+    priorities: Mapping[str, Priority]
+    goals: Mapping[str, Goal]
+    goal_priority: Mapping[str, str]
+    commitments: Mapping[str, tuple[Commitment, ...]]
+    """Commitments by organisation id."""
+    commitment_owner: Mapping[str, str]
+    """Organisation id by commitment id."""
+    budgets: Mapping[str, Budget]
+    documents: Mapping[str, Document]
+    """Every parsed file by its path inside the repository."""
+    where: Mapping[tuple[str, str], Located]
+    """(kind, id) → where the record is defined."""
+    findings: tuple[Finding, ...]
+    _display: Mapping[str, str] = field(default_factory=dict)
+
+    def display(self, rel: str) -> str:
+        """The path of a repository file as the user would type it."""
+        return self._display.get(rel, rel)
+
+    def finding(
+        self,
+        code: str,
+        message: str,
+        kind: str,
+        record_id: str,
+        sub: Path = (),
+        severity: Any = None,
+    ) -> Finding:
+        """A finding at the record (kind, id), or at `sub` inside it."""
+        located = self.where.get((kind, record_id))
+        if located is None:
+            return make(code, message, kind, None, None, record_id, severity)
+        doc = self.documents[located.rel]
+        line, column = doc.locate(located.loc + sub)
+        return make(code, message, doc.path, line, column, record_id, severity)
+
+    def all_commitments(self) -> Iterator[tuple[str, Commitment]]:
+        """(organisation id, commitment) in file order."""
+        for org, items in self.commitments.items():
+            for item in items:
+                yield org, item
+
+
+def kind_of(rel: str) -> str | None:
+    """The file kind of a repository path, or None when the layout does not know it."""
+    if rel in ("sisturva.yaml", "strategy.yaml"):
+        return rel[:-5]
+    folder, _, name = rel.partition("/")
+    if folder in FOLDERS and name.endswith(".yaml") and "/" not in name:
+        return folder
+    return None
+
+
+class _Builder:
+    """Collects models and findings while the aggregate is put together."""
+
+    def __init__(self, docs: Iterable[tuple[str, Document]]) -> None:
+        self.docs = dict(docs)
+        self.findings: list[Finding] = []
+        self.where: dict[tuple[str, str], Located] = {}
+        self.models: dict[str, list[tuple[str, Model]]] = {k: [] for k in FOLDERS}
+        self.single: dict[str, Model] = {}
+        self.broken: dict[str, set[str]] = {k: set() for k in FOLDERS}
+
+    def at(self, code: str, message: str, rel: str, loc: Path, record_id: str | None = None, key: bool = False) -> None:
+        doc = self.docs[rel]
+        line, column = doc.locate(loc, key=key)
+        self.findings.append(make(code, message, doc.path, line, column, record_id))
+
+    def load(self) -> None:
+        for rel, doc in self.docs.items():
+            self.findings.extend(doc.findings)
+            kind = kind_of(rel)
+            if doc.data is None or kind is None:
+                continue
+            if kind in ("sisturva", "strategy"):
+                model_cls: type[Model] = Settings if kind == "sisturva" else StrategyDoc
+                model, problems = validate_model(doc, model_cls)
+                self.findings.extend(problems)
+                if model is not None:
+                    self.single[kind] = model
+                continue
+            raw_id = doc.data.get("id", doc.data.get("organisation"))
+            record_id = raw_id if isinstance(raw_id, str) else None
+            model, problems = validate_model(doc, FOLDERS[kind], record_id)
+            self.findings.extend(problems)
+            stem = rel.rsplit("/", 1)[-1][:-5]
+            if model is None:
+                if record_id:
+                    self.broken[kind].add(record_id)
+                self.broken[kind].add(stem)
+                continue
+            self.models[kind].append((rel, model))
+
+    def index(self, kind: str, key: str = "id") -> dict[str, Any]:
+        """Records of a one-record-per-file kind by id; duplicates and misnamed files found."""
+        result: dict[str, Any] = {}
+        for rel, model in self.models[kind]:
+            record_id = getattr(model, key)
+            stem = rel.rsplit("/", 1)[-1][:-5]
+            if stem != record_id:
+                self.at(
+                    "SIS203",
+                    f"{key} '{record_id}' disagrees with the file name; rename the file to {kind}/{record_id}.yaml",
+                    rel,
+                    (key,),
+                    record_id,
+                )
+            if record_id in result:
+                first = self.where[(kind, record_id)].rel
+                self.at("SIS202", f"{key} '{record_id}' is already defined in {self.docs[first].path}", rel, (key,), record_id)
+                continue
+            result[record_id] = model
+            self.where[(kind, record_id)] = Located(rel, ())
+        return result
+
+
+def _refs(
+    builder: _Builder,
+    known: Mapping[str, Any],
+    kind: str,
+    noun: str,
+    ids: Iterable[tuple[str, Path]],
+    rel: str,
+    record_id: str | None,
+) -> None:
+    for ref, loc in ids:
+        if ref in known or ref in builder.broken.get(kind, set()):
+            continue
+        builder.at("SIS201", f"unknown {noun} '{ref}'{did_you_mean(ref, known)}", rel, loc, record_id)
+
+
+def _text_fields(value: object, loc: Path) -> Iterator[tuple[LocalizedText | str, Path]]:
+    """Every piece of text for people inside a model, with its data path."""
+    if isinstance(value, LocalizedText):
+        yield value, loc
+    elif isinstance(value, BaseModel):
+        for name, info in type(value).model_fields.items():
+            if name in value.model_fields_set:
+                yield from _text_fields(getattr(value, name), (*loc, info.alias or name))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _text_fields(item, (*loc, index))
+
+
+def _languages(builder: _Builder, settings: Settings) -> None:
+    required = [lang for lang in settings.required_languages if lang != settings.languages[0]]
+    if not required:
+        return
+    for kind, records in builder.models.items():
+        for rel, model in records:
+            for text, loc in _text_fields(model, ()):
+                if isinstance(text, LocalizedText):
+                    missing = [lang for lang in required if getattr(text, lang) is None]
+                    if missing:
+                        builder.at("SIS207", f"text lacks {', '.join(missing)}; add the translation", rel, loc, getattr(model, "id", None))
+    del kind
+
+
+def build(docs: Iterable[tuple[str, Document]]) -> Strategy:
+    """The aggregate of parsed documents given by repository path."""
+    b = _Builder(docs)
+    b.load()
+    settings = b.single.get("sisturva")
+    settings = settings if isinstance(settings, Settings) else DEFAULT_SETTINGS
+    strategy_doc = b.single.get("strategy")
+    strategy_doc = strategy_doc if isinstance(strategy_doc, StrategyDoc) else None
+    if "strategy.yaml" not in b.docs:
+        display = next(iter(b.docs.values())).path.rsplit("sisturva.yaml", 1)[0] if b.docs else ""
+        b.findings.append(make("SIS208", "strategy.yaml is missing; create it with the name, mission and levels", display + "strategy.yaml"))
+
+    organisations: dict[str, Organisation] = b.index("organisations")
+    phenomena: dict[str, Phenomenon] = b.index("phenomena")
+    indicators: dict[str, Indicator] = b.index("indicators")
+    priorities: dict[str, Priority] = b.index("priorities")
+    budgets: dict[str, Budget] = b.index("budgets", "organisation")
+
+    orgs = organisations
+    if strategy_doc is not None:
+        refs: list[tuple[str, Path]] = []
+        for level in ("cooperation_group", "expert_network"):
+            body = getattr(strategy_doc, level)
+            if body.chair:
+                refs.append((body.chair, (level, "chair")))
+            refs.extend((m, (level, "members", i)) for i, m in enumerate(body.members))
+        refs.append((strategy_doc.secretariat.organisation, ("secretariat", "organisation")))
+        _refs(b, orgs, "organisations", "organisation", refs, "strategy.yaml", None)
+
+    for org in organisations.values():
+        rel = b.where[("organisations", org.id)].rel
+        if org.parent:
+            _refs(b, orgs, "organisations", "organisation", [(org.parent, ("parent",))], rel, org.id)
+
+    used_indicators: set[str] = set()
+    for ph in phenomena.values():
+        rel = b.where[("phenomena", ph.id)].rel
+        _refs(b, orgs, "organisations", "organisation", [(o, ("proposed_by", i)) for i, o in enumerate(ph.proposed_by)], rel, ph.id)
+        _refs(b, indicators, "indicators", "indicator", [(x, ("indicators", i)) for i, x in enumerate(ph.indicators)], rel, ph.id)
+        used_indicators.update(ph.indicators)
+
+    for ind in indicators.values():
+        if ind.owner:
+            _refs(b, orgs, "organisations", "organisation", [(ind.owner, ("owner",))], b.where[("indicators", ind.id)].rel, ind.id)
+
+    goals: dict[str, Goal] = {}
+    goal_priority: dict[str, str] = {}
+    for pr in priorities.values():
+        rel = b.where[("priorities", pr.id)].rel
+        _refs(b, phenomena, "phenomena", "phenomenon", [(x, ("phenomena", i)) for i, x in enumerate(pr.phenomena)], rel, pr.id)
+        members: list[tuple[str, Path]] = []
+        if pr.group.chair:
+            members.append((pr.group.chair, ("group", "chair")))
+        members.extend((m, ("group", "members", i)) for i, m in enumerate(pr.group.members))
+        seen_sub: set[str] = set()
+        for si, sub in enumerate(pr.group.subgroups):
+            if sub.id in seen_sub:
+                b.at("SIS202", f"subgroup '{sub.id}' appears twice in this priority", rel, ("group", "subgroups", si, "id"), pr.id)
+            seen_sub.add(sub.id)
+            if sub.chair:
+                members.append((sub.chair, ("group", "subgroups", si, "chair")))
+            members.extend((m, ("group", "subgroups", si, "members", i)) for i, m in enumerate(sub.members))
+        _refs(b, orgs, "organisations", "organisation", members, rel, pr.id)
+        for gi, goal in enumerate(pr.goals):
+            loc: Path = ("goals", gi)
+            if not goal.id.startswith(pr.id + "-"):
+                b.at("SIS205", f"goal '{goal.id}' must start with its priority's id: '{pr.id}-…'", rel, (*loc, "id"), goal.id)
+            if goal.id in goals:
+                other = b.docs[b.where[("goals", goal.id)].rel].path
+                b.at("SIS202", f"goal '{goal.id}' is already defined in {other}", rel, (*loc, "id"), goal.id)
+                continue
+            goals[goal.id] = goal
+            goal_priority[goal.id] = pr.id
+            b.where[("goals", goal.id)] = Located(rel, loc)
+            if goal.indicator:
+                used_indicators.add(goal.indicator)
+                _refs(b, indicators, "indicators", "indicator", [(goal.indicator, (*loc, "indicator"))], rel, goal.id)
+
+    for ind_id in indicators:
+        if ind_id not in used_indicators:
+            b.at("SIS206", f"indicator '{ind_id}' is used by no goal or phenomenon; link it or retire it", b.where[("indicators", ind_id)].rel, ("id",), ind_id)
+
+    broken_goals = {g for p in b.broken["priorities"] for g in goals if g.startswith(p + "-")}
+    commitments: dict[str, tuple[Commitment, ...]] = {}
+    commitment_owner: dict[str, str] = {}
+    for rel, model in b.models["commitments"]:
+        assert isinstance(model, CommitmentsFile)
+        org = model.organisation
+        stem = rel.rsplit("/", 1)[-1][:-5]
+        if stem != org:
+            b.at("SIS203", f"organisation '{org}' disagrees with the file name; rename the file to commitments/{org}.yaml", rel, ("organisation",), org)
+        _refs(b, orgs, "organisations", "organisation", [(org, ("organisation",))], rel, None)
+        if org in commitments:
+            b.at("SIS202", f"commitments of '{org}' are already in another file; keep one file per organisation", rel, ("organisation",), org)
+            continue
+        kept: list[Commitment] = []
+        for ci, item in enumerate(model.commitments):
+            loc = ("commitments", ci)
+            if item.id in commitment_owner:
+                other = b.docs[b.where[("commitments", item.id)].rel].path
+                b.at("SIS202", f"commitment '{item.id}' is already defined in {other}", rel, (*loc, "id"), item.id)
+                continue
+            kept.append(item)
+            commitment_owner[item.id] = org
+            b.where[("commitments", item.id)] = Located(rel, loc)
+            for gi, goal_id in enumerate(item.goals):
+                if goal_id in goals or goal_id in broken_goals:
+                    continue
+                gloc = (*loc, "goals", gi)
+                prefix = goal_id.split("-", 1)[0]
+                if prefix not in priorities and not any(goal_id.startswith(p + "-") for p in priorities) and not any(
+                    goal_id.startswith(p + "-") for p in b.broken["priorities"]
+                ):
+                    b.at("SIS204", f"goal '{goal_id}' names a priority that does not exist{did_you_mean(goal_id, goals)}", rel, gloc, item.id)
+                else:
+                    b.at("SIS201", f"unknown goal '{goal_id}'{did_you_mean(goal_id, goals)}", rel, gloc, item.id)
+        commitments[org] = tuple(kept)
+
+    for org, budget in budgets.items():
+        rel = b.where[("budgets", org)].rel
+        _refs(b, orgs, "organisations", "organisation", [(org, ("organisation",))], rel, None)
+        seen_lines: set[str] = set()
+        for li, line in enumerate(budget.lines):
+            if line.id in seen_lines:
+                b.at("SIS202", f"budget line '{line.id}' appears twice in this plan", rel, ("lines", li, "id"), org)
+            seen_lines.add(line.id)
+            years = [a.year for a in line.amounts]
+            for ai, year in enumerate(years):
+                if year in years[:ai]:
+                    b.at("SIS202", f"year {year} appears twice in line '{line.id}'", rel, ("lines", li, "amounts", ai, "year"), org)
+        seen_targets: set[str] = set()
+        for ti, target in enumerate(budget.performance_targets):
+            if target.id in seen_targets:
+                b.at("SIS202", f"performance target '{target.id}' appears twice in this plan", rel, ("performance_targets", ti, "id"), org)
+            seen_targets.add(target.id)
+
+    _languages(b, settings)
+    return Strategy(
+        settings=settings,
+        strategy=strategy_doc,
+        organisations=organisations,
+        phenomena=phenomena,
+        indicators=indicators,
+        priorities=priorities,
+        goals=goals,
+        goal_priority=goal_priority,
+        commitments=commitments,
+        commitment_owner=commitment_owner,
+        budgets=budgets,
+        documents=b.docs,
+        where=b.where,
+        findings=tuple(b.findings),
+        _display={rel: doc.path for rel, doc in b.docs.items()},
+    )
+
+
+__all__ = ["LANGUAGES", "Strategy", "build", "kind_of"]
