@@ -1,0 +1,1 @@
+"""Tests of sisturva, mirroring the package."""
