@@ -279,6 +279,8 @@ def parse(path: str, raw: bytes, max_bytes: int = MAX_BYTES) -> Document:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or error.context or "invalid YAML"
         where = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        if "nesting depth" in problem:
+            return fail("SIS006", f"nesting deeper than {MAX_DEPTH} levels; flatten the data", *where)
         return fail("SIS001", f"YAML syntax error: {problem}", *where)
     except ReaderError as error:
         line, column = _line_col(text, min(error.position, len(text)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,7 +58,7 @@ def parse_sources(files: Iterable[SourceFile], store: cache.Store | None = None)
 def load(path: str | None = None, use_cache: bool = True) -> Loaded:
     """The strategy of the work tree at (or above) `path`."""
     root = find_root(path)
-    files = read_tree(root)
+    files = read_tree(root, absolute=bool(path) and os.path.isabs(str(path)))
     store = cache.Store(cache.store_name("parse", root), enabled=use_cache)
     docs = parse_sources(files, store)
     store.save()

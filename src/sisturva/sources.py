@@ -45,8 +45,10 @@ def find_root(start: str | os.PathLike[str] | None = None) -> Path:
     )
 
 
-def display_prefix(root: Path) -> str:
-    """How the root is reached from the current directory, for paths in messages."""
+def display_prefix(root: Path, absolute: bool = False) -> str:
+    """How the root is reached from the current directory (or absolute, as typed), for messages."""
+    if absolute:
+        return str(root).replace(os.sep, "/") + "/"
     rel = os.path.relpath(root, Path.cwd())
     return "" if rel == "." else rel.replace(os.sep, "/") + "/"
 
@@ -79,9 +81,9 @@ def _symlink(rel: str, display: str) -> SourceFile:
     return SourceFile(rel, display, None, make("SIS013", message, display, 1, 1))
 
 
-def read_tree(root: Path, max_bytes: int = MAX_BYTES) -> list[SourceFile]:
+def read_tree(root: Path, max_bytes: int = MAX_BYTES, absolute: bool = False) -> list[SourceFile]:
     """Every record file of the work tree under `root`, in a stable order."""
-    prefix = display_prefix(root)
+    prefix = display_prefix(root, absolute)
     files: list[SourceFile] = []
     for name in SINGLE_FILES:
         path = root / name

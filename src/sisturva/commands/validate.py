@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 from .. import __version__, cache
@@ -30,7 +31,7 @@ def collect(path: str | None, strict: bool = False, use_cache: bool = True) -> t
     from ..summary import line
 
     root: Path = find_root(path)
-    files = read_tree(root)
+    files = read_tree(root, absolute=bool(path) and os.path.isabs(str(path)))
     results = cache.Store(cache.store_name("validate", root), enabled=use_cache)
     key = _tree_key(files, strict)
     hit = results.get(key)
