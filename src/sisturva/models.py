@@ -62,7 +62,11 @@ def _http_link(value: str) -> str:
     return value
 
 
-Link = Annotated[str, AfterValidator(_http_link)]
+Link = Annotated[
+    str,
+    AfterValidator(_http_link),
+    WithJsonSchema({"type": "string", "format": "uri", "pattern": "^https?://"}),
+]
 
 
 class Model(BaseModel):
