@@ -53,7 +53,9 @@ HOSTILE: list[tuple[str, bytes, str, int, int]] = [
 
 
 @pytest.mark.parametrize(("name", "raw", "code", "line", "column"), HOSTILE, ids=[c[0] for c in HOSTILE])
-def test_hostile_bytes_become_one_positioned_finding(name: str, raw: bytes, code: str, line: int, column: int) -> None:
+def test_hostile_bytes_become_one_positioned_finding(
+    name: str, raw: bytes, code: str, line: int, column: int
+) -> None:
     doc = parse("commitments/x.yaml", raw)
     assert doc.data is None
     assert [(f.code, f.line, f.column) for f in doc.findings] == [(code, line, column)]
@@ -129,7 +131,9 @@ def test_symlink_out_of_the_repository_is_not_followed(
     os.symlink(tmp_path, repo / "phenomena")
     exit_code, report = _validate_json(repo, capsys)
     assert exit_code == 1
-    found = {(f["code"], f["path"].rsplit("/", 2)[-2] + "/" + f["path"].rsplit("/", 1)[-1]) for f in report["findings"]}  # type: ignore[union-attr,index]
+    findings = report["findings"]
+    assert isinstance(findings, list)
+    found = {(f["code"], "/".join(f["path"].split("/")[-2:])) for f in findings}
     assert ("SIS013", "organisations/secret.yaml") in found
     assert any(code == "SIS013" and path.endswith("phenomena") for code, path in found)
 
@@ -144,7 +148,10 @@ def test_paths_are_as_typed_from_the_current_directory(
     monkeypatch.chdir(repo.parent)
     assert main(["validate", "repo", "--no-cache"]) == 1
     out = capsys.readouterr().out
-    assert "repo/commitments/poliisihallitus.yaml:5:13: error SIS201: unknown goal 'p1-g9' (did you mean 'p1-g1'?)" in out
+    assert (
+        "repo/commitments/poliisihallitus.yaml:5:13: error SIS201: unknown goal 'p1-g9' (did you mean 'p1-g1'?)"
+        in out
+    )
     monkeypatch.chdir(repo / "commitments")
     assert main(["validate", "--no-cache"]) == 1
     assert "poliisihallitus.yaml:5:13: error SIS201" in capsys.readouterr().out.splitlines()[0]

@@ -48,7 +48,7 @@ def _validator(name: str) -> jsonschema.protocols.Validator:
     schema = json.loads((PROJECT / "schemas" / f"{name}.schema.json").read_text())
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)
-    return cls(schema, format_checker=cls.FORMAT_CHECKER)  # type: ignore[no-any-return]
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
 
 
 def test_shipped_schemas_are_up_to_date() -> None:
@@ -62,7 +62,10 @@ def test_schema_command_writes_every_kind(tmp_path: Path, capsys: pytest.Capture
     written = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert written == sorted(f"{name}.schema.json" for name in KIND_SCHEMA.values())
     assert main(["schema", "commitments"]) == 0
-    assert json.loads(capsys.readouterr().out.split("\n", len(KIND_SCHEMA))[-1])["$id"] == "commitments.schema.json"
+    assert (
+        json.loads(capsys.readouterr().out.split("\n", len(KIND_SCHEMA))[-1])["$id"]
+        == "commitments.schema.json"
+    )
 
 
 def test_unknown_schema_name_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
@@ -90,7 +93,11 @@ WRONG: list[tuple[str, str, str]] = [
     ("wrong-enum", "organisations/sm.yaml", "id: sm\nname: SM\nkind: ministery\n"),
     ("missing-kind", "organisations/sm.yaml", "id: sm\nname: SM\n"),
     ("bad-id", "organisations/sm.yaml", "id: Sisä_Ministeriö\nname: SM\nkind: ministry\n"),
-    ("javascript-link", "organisations/sm.yaml", "id: sm\nname: SM\nkind: ministry\nwebsite: 'javascript:alert(1)'\n"),
+    (
+        "javascript-link",
+        "organisations/sm.yaml",
+        "id: sm\nname: SM\nkind: ministry\nwebsite: 'javascript:alert(1)'\n",
+    ),
     ("text-as-number", "organisations/sm.yaml", "id: sm\nname: 1.10\nkind: ministry\n"),
     ("bad-language", "organisations/sm.yaml", "id: sm\nname: {de: Innenministerium}\nkind: ministry\n"),
     (
@@ -103,7 +110,11 @@ WRONG: list[tuple[str, str, str]] = [
         "commitments/poliisihallitus.yaml",
         MINIMAL["commitments/poliisihallitus.yaml"].replace("euros: 100000", "euros: -5"),
     ),
-    ("bool-as-text", "indicators/luottamus.yaml", MINIMAL["indicators/luottamus.yaml"].replace("higher-is-better", "yes")),
+    (
+        "bool-as-text",
+        "indicators/luottamus.yaml",
+        MINIMAL["indicators/luottamus.yaml"].replace("higher-is-better", "yes"),
+    ),
 ]
 
 

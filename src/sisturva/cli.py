@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
-from enum import Enum
-from typing import Annotated, Optional
+from enum import StrEnum
+from typing import Annotated
 
 import typer
 from typer._click.exceptions import ClickException
@@ -23,7 +23,7 @@ app = typer.Typer(
 )
 
 
-class FindingFormat(str, Enum):
+class FindingFormat(StrEnum):
     """Formats of a findings report."""
 
     text = "text"
@@ -32,7 +32,7 @@ class FindingFormat(str, Enum):
 
 
 PathArg = Annotated[
-    Optional[str],  # noqa: UP045 - typer reads the annotation at run time
+    str | None,
     typer.Argument(help="Strategy repository (or a folder inside it); default: found from here."),
 ]
 NoCache = Annotated[bool, typer.Option("--no-cache", help="Do not read or write the parse cache.")]
@@ -58,7 +58,7 @@ def _emit(outcome: Outcome) -> None:
 def validate(
     path: PathArg = None,
     format: Annotated[
-        Optional[FindingFormat],  # noqa: UP045
+        FindingFormat | None,
         typer.Option("--format", "-f", help="text, json or github (default: github under GitHub Actions)."),
     ] = None,
     strict: Strict = False,
@@ -73,8 +73,10 @@ def validate(
 
 @app.command()
 def schema(
-    out: Annotated[Optional[str], typer.Option("--out", "-o", help="Write NAME.schema.json files into this folder.")] = None,  # noqa: UP045
-    name: Annotated[Optional[str], typer.Argument(help="One file kind, e.g. commitments.")] = None,  # noqa: UP045
+    out: Annotated[
+        str | None, typer.Option("--out", "-o", help="Write NAME.schema.json files into this folder.")
+    ] = None,
+    name: Annotated[str | None, typer.Argument(help="One file kind, e.g. commitments.")] = None,
 ) -> None:
     """JSON Schema for every file kind, for editors and other tools."""
     from .commands.schema import run

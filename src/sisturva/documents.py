@@ -111,7 +111,9 @@ def _build(
         kind = type(event)
         if kind is ScalarEvent:
             if event.tag is not None:
-                raise _stop("SIS004", f"explicit tag '{_shown_tag(event.tag)}' is not allowed; remove it", event)
+                raise _stop(
+                    "SIS004", f"explicit tag '{_shown_tag(event.tag)}' is not allowed; remove it", event
+                )
             if event.anchor is not None:
                 raise _stop("SIS005", f"anchor '&{event.anchor}' is not allowed; write the value out", event)
             raw = event.value
@@ -123,7 +125,9 @@ def _build(
                     value = memo[raw] = resolve_plain(raw)
         elif kind is MappingStartEvent or kind is SequenceStartEvent:
             if event.tag is not None and not event.implicit:
-                raise _stop("SIS004", f"explicit tag '{_shown_tag(event.tag)}' is not allowed; remove it", event)
+                raise _stop(
+                    "SIS004", f"explicit tag '{_shown_tag(event.tag)}' is not allowed; remove it", event
+                )
             if event.anchor is not None:
                 raise _stop("SIS005", f"anchor '&{event.anchor}' is not allowed; write the value out", event)
             if len(stack) >= MAX_DEPTH:
@@ -159,7 +163,13 @@ def _build(
             container.append(value)
         elif frame[1] is _NO_KEY:
             if type(value) is not str:
-                shown = "a mapping" if isinstance(value, dict) else "a list" if isinstance(value, list) else repr(value)
+                shown = (
+                    "a mapping"
+                    if isinstance(value, dict)
+                    else "a list"
+                    if isinstance(value, list)
+                    else repr(value)
+                )
                 raise _stop(
                     "SIS012",
                     f"key {shown} is not a string; quote it or use a list of records",
@@ -229,7 +239,7 @@ class Document:
         if not self._where:
             try:
                 self._where.append(_positions(self.text))
-            except Exception:  # noqa: BLE001 - the file parsed once; positions are best effort
+            except Exception:
                 return None, None
         values, keys = self._where[0]
         if key and loc in keys:
@@ -285,8 +295,10 @@ def parse(path: str, raw: bytes, max_bytes: int = MAX_BYTES) -> Document:
     except ReaderError as error:
         line, column = _line_col(text, min(error.position, len(text)))
         return fail("SIS001", f"character {error.character!r} is not allowed: {error.reason}", line, column)
-    except Exception as error:  # noqa: BLE001 - the parser raises ValueError, KeyError and more
-        return fail("SIS001", f"the YAML parser could not read this file ({type(error).__name__}); check its syntax")
+    except Exception as error:
+        return fail(
+            "SIS001", f"the YAML parser could not read this file ({type(error).__name__}); check its syntax"
+        )
     if root is None:
         return fail("SIS010", "the file has no content; add the record or delete the file")
     if not isinstance(root, dict):

@@ -108,7 +108,7 @@ def make(
 
 def counts(findings: Iterable[Finding]) -> dict[str, int]:
     """How many findings of each severity: the `counts` of the JSON contract."""
-    result = dict.fromkeys(SEVERITIES, 0)
+    result: dict[str, int] = dict.fromkeys(SEVERITIES, 0)
     for finding in findings:
         result[finding.severity] += 1
     return result

@@ -129,8 +129,8 @@ class Settings(Model):
     """`sisturva.yaml`: the repository's settings."""
 
     schema_version: Literal[1] = Field(alias="schema")
-    languages: list[Language] = Field(default_factory=lambda: ["fi"], min_length=1)
-    required_languages: list[Language] = Field(default_factory=lambda: ["fi"])
+    languages: list[Language] = Field(default_factory=lambda: list[Language](["fi"]), min_length=1)
+    required_languages: list[Language] = Field(default_factory=lambda: list[Language](["fi"]))
     currency: Literal["EUR"] = "EUR"
     planning_years: Period
     templates: str | None = None

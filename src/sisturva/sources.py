@@ -60,7 +60,9 @@ def _read(path: Path, rel: str, display: str, max_bytes: int) -> SourceFile:
     except OSError as error:
         if os.path.islink(path):
             return _symlink(rel, display)
-        return SourceFile(rel, display, None, make("SIS016", f"cannot read the file: {error.strerror}", display))
+        return SourceFile(
+            rel, display, None, make("SIS016", f"cannot read the file: {error.strerror}", display)
+        )
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):

@@ -114,7 +114,9 @@ class _Builder:
         self.single: dict[str, Model] = {}
         self.broken: dict[str, set[str]] = {k: set() for k in FOLDERS}
 
-    def at(self, code: str, message: str, rel: str, loc: Path, record_id: str | None = None, key: bool = False) -> None:
+    def at(
+        self, code: str, message: str, rel: str, loc: Path, record_id: str | None = None, key: bool = False
+    ) -> None:
         doc = self.docs[rel]
         line, column = doc.locate(loc, key=key)
         self.findings.append(make(code, message, doc.path, line, column, record_id))
@@ -160,7 +162,13 @@ class _Builder:
                 )
             if record_id in result:
                 first = self.where[(kind, record_id)].rel
-                self.at("SIS202", f"{key} '{record_id}' is already defined in {self.docs[first].path}", rel, (key,), record_id)
+                self.at(
+                    "SIS202",
+                    f"{key} '{record_id}' is already defined in {self.docs[first].path}",
+                    rel,
+                    (key,),
+                    record_id,
+                )
                 continue
             result[record_id] = model
             self.where[(kind, record_id)] = Located(rel, ())
@@ -199,14 +207,19 @@ def _languages(builder: _Builder, settings: Settings) -> None:
     required = [lang for lang in settings.required_languages if lang != settings.languages[0]]
     if not required:
         return
-    for kind, records in builder.models.items():
+    for records in builder.models.values():
         for rel, model in records:
             for text, loc in _text_fields(model, ()):
                 if isinstance(text, LocalizedText):
                     missing = [lang for lang in required if getattr(text, lang) is None]
                     if missing:
-                        builder.at("SIS207", f"text lacks {', '.join(missing)}; add the translation", rel, loc, getattr(model, "id", None))
-    del kind
+                        builder.at(
+                            "SIS207",
+                            f"text lacks {', '.join(missing)}; add the translation",
+                            rel,
+                            loc,
+                            getattr(model, "id", None),
+                        )
 
 
 def build(docs: Iterable[tuple[str, Document]]) -> Strategy:
@@ -219,7 +232,13 @@ def build(docs: Iterable[tuple[str, Document]]) -> Strategy:
     strategy_doc = strategy_doc if isinstance(strategy_doc, StrategyDoc) else None
     if "strategy.yaml" not in b.docs:
         display = next(iter(b.docs.values())).path.rsplit("sisturva.yaml", 1)[0] if b.docs else ""
-        b.findings.append(make("SIS208", "strategy.yaml is missing; create it with the name, mission and levels", display + "strategy.yaml"))
+        b.findings.append(
+            make(
+                "SIS208",
+                "strategy.yaml is missing; create it with the name, mission and levels",
+                display + "strategy.yaml",
+            )
+        )
 
     organisations: dict[str, Organisation] = b.index("organisations")
     phenomena: dict[str, Phenomenon] = b.index("phenomena")
@@ -238,27 +257,60 @@ def build(docs: Iterable[tuple[str, Document]]) -> Strategy:
         refs.append((strategy_doc.secretariat.organisation, ("secretariat", "organisation")))
         _refs(b, orgs, "organisations", "organisation", refs, "strategy.yaml", None)
 
-    for org in organisations.values():
-        rel = b.where[("organisations", org.id)].rel
-        if org.parent:
-            _refs(b, orgs, "organisations", "organisation", [(org.parent, ("parent",))], rel, org.id)
+    for organisation in organisations.values():
+        rel = b.where[("organisations", organisation.id)].rel
+        if organisation.parent:
+            parent = [(organisation.parent, ("parent",))]
+            _refs(b, orgs, "organisations", "organisation", parent, rel, organisation.id)
 
     used_indicators: set[str] = set()
     for ph in phenomena.values():
         rel = b.where[("phenomena", ph.id)].rel
-        _refs(b, orgs, "organisations", "organisation", [(o, ("proposed_by", i)) for i, o in enumerate(ph.proposed_by)], rel, ph.id)
-        _refs(b, indicators, "indicators", "indicator", [(x, ("indicators", i)) for i, x in enumerate(ph.indicators)], rel, ph.id)
+        _refs(
+            b,
+            orgs,
+            "organisations",
+            "organisation",
+            [(o, ("proposed_by", i)) for i, o in enumerate(ph.proposed_by)],
+            rel,
+            ph.id,
+        )
+        _refs(
+            b,
+            indicators,
+            "indicators",
+            "indicator",
+            [(x, ("indicators", i)) for i, x in enumerate(ph.indicators)],
+            rel,
+            ph.id,
+        )
         used_indicators.update(ph.indicators)
 
     for ind in indicators.values():
         if ind.owner:
-            _refs(b, orgs, "organisations", "organisation", [(ind.owner, ("owner",))], b.where[("indicators", ind.id)].rel, ind.id)
+            _refs(
+                b,
+                orgs,
+                "organisations",
+                "organisation",
+                [(ind.owner, ("owner",))],
+                b.where[("indicators", ind.id)].rel,
+                ind.id,
+            )
 
     goals: dict[str, Goal] = {}
     goal_priority: dict[str, str] = {}
     for pr in priorities.values():
         rel = b.where[("priorities", pr.id)].rel
-        _refs(b, phenomena, "phenomena", "phenomenon", [(x, ("phenomena", i)) for i, x in enumerate(pr.phenomena)], rel, pr.id)
+        _refs(
+            b,
+            phenomena,
+            "phenomena",
+            "phenomenon",
+            [(x, ("phenomena", i)) for i, x in enumerate(pr.phenomena)],
+            rel,
+            pr.id,
+        )
         members: list[tuple[str, Path]] = []
         if pr.group.chair:
             members.append((pr.group.chair, ("group", "chair")))
@@ -266,7 +318,13 @@ def build(docs: Iterable[tuple[str, Document]]) -> Strategy:
         seen_sub: set[str] = set()
         for si, sub in enumerate(pr.group.subgroups):
             if sub.id in seen_sub:
-                b.at("SIS202", f"subgroup '{sub.id}' appears twice in this priority", rel, ("group", "subgroups", si, "id"), pr.id)
+                b.at(
+                    "SIS202",
+                    f"subgroup '{sub.id}' appears twice in this priority",
+                    rel,
+                    ("group", "subgroups", si, "id"),
+                    pr.id,
+                )
             seen_sub.add(sub.id)
             if sub.chair:
                 members.append((sub.chair, ("group", "subgroups", si, "chair")))
@@ -275,7 +333,13 @@ def build(docs: Iterable[tuple[str, Document]]) -> Strategy:
         for gi, goal in enumerate(pr.goals):
             loc: Path = ("goals", gi)
             if not goal.id.startswith(pr.id + "-"):
-                b.at("SIS205", f"goal '{goal.id}' must start with its priority's id: '{pr.id}-…'", rel, (*loc, "id"), goal.id)
+                b.at(
+                    "SIS205",
+                    f"goal '{goal.id}' must start with its priority's id: '{pr.id}-…'",
+                    rel,
+                    (*loc, "id"),
+                    goal.id,
+                )
             if goal.id in goals:
                 other = b.docs[b.where[("goals", goal.id)].rel].path
                 b.at("SIS202", f"goal '{goal.id}' is already defined in {other}", rel, (*loc, "id"), goal.id)
@@ -285,13 +349,29 @@ def build(docs: Iterable[tuple[str, Document]]) -> Strategy:
             b.where[("goals", goal.id)] = Located(rel, loc)
             if goal.indicator:
                 used_indicators.add(goal.indicator)
-                _refs(b, indicators, "indicators", "indicator", [(goal.indicator, (*loc, "indicator"))], rel, goal.id)
+                _refs(
+                    b,
+                    indicators,
+                    "indicators",
+                    "indicator",
+                    [(goal.indicator, (*loc, "indicator"))],
+                    rel,
+                    goal.id,
+                )
 
+    # A broken priority or phenomenon file may be the one that uses an indicator: say nothing then.
+    uncertain = bool(b.broken["priorities"] or b.broken["phenomena"])
     for ind_id in indicators:
-        if ind_id not in used_indicators:
-            b.at("SIS206", f"indicator '{ind_id}' is used by no goal or phenomenon; link it or retire it", b.where[("indicators", ind_id)].rel, ("id",), ind_id)
+        if ind_id not in used_indicators and not uncertain:
+            b.at(
+                "SIS206",
+                f"indicator '{ind_id}' is used by no goal or phenomenon; link it or retire it",
+                b.where[("indicators", ind_id)].rel,
+                ("id",),
+                ind_id,
+            )
 
-    broken_goals = {g for p in b.broken["priorities"] for g in goals if g.startswith(p + "-")}
+    broken_priorities = tuple(p + "-" for p in b.broken["priorities"])
     commitments: dict[str, tuple[Commitment, ...]] = {}
     commitment_owner: dict[str, str] = {}
     for rel, model in b.models["commitments"]:
@@ -299,32 +379,64 @@ def build(docs: Iterable[tuple[str, Document]]) -> Strategy:
         org = model.organisation
         stem = rel.rsplit("/", 1)[-1][:-5]
         if stem != org:
-            b.at("SIS203", f"organisation '{org}' disagrees with the file name; rename the file to commitments/{org}.yaml", rel, ("organisation",), org)
+            b.at(
+                "SIS203",
+                f"organisation '{org}' disagrees with the file name; rename the file to commitments/{org}.yaml",
+                rel,
+                ("organisation",),
+                org,
+            )
         _refs(b, orgs, "organisations", "organisation", [(org, ("organisation",))], rel, None)
         if org in commitments:
-            b.at("SIS202", f"commitments of '{org}' are already in another file; keep one file per organisation", rel, ("organisation",), org)
+            b.at(
+                "SIS202",
+                f"commitments of '{org}' are already in another file; keep one file per organisation",
+                rel,
+                ("organisation",),
+                org,
+            )
             continue
         kept: list[Commitment] = []
         for ci, item in enumerate(model.commitments):
             loc = ("commitments", ci)
             if item.id in commitment_owner:
                 other = b.docs[b.where[("commitments", item.id)].rel].path
-                b.at("SIS202", f"commitment '{item.id}' is already defined in {other}", rel, (*loc, "id"), item.id)
+                b.at(
+                    "SIS202",
+                    f"commitment '{item.id}' is already defined in {other}",
+                    rel,
+                    (*loc, "id"),
+                    item.id,
+                )
                 continue
             kept.append(item)
             commitment_owner[item.id] = org
             b.where[("commitments", item.id)] = Located(rel, loc)
             for gi, goal_id in enumerate(item.goals):
-                if goal_id in goals or goal_id in broken_goals:
+                if goal_id in goals or goal_id.startswith(broken_priorities):
                     continue
                 gloc = (*loc, "goals", gi)
                 prefix = goal_id.split("-", 1)[0]
-                if prefix not in priorities and not any(goal_id.startswith(p + "-") for p in priorities) and not any(
-                    goal_id.startswith(p + "-") for p in b.broken["priorities"]
+                if (
+                    prefix not in priorities
+                    and not any(goal_id.startswith(p + "-") for p in priorities)
+                    and not any(goal_id.startswith(p + "-") for p in b.broken["priorities"])
                 ):
-                    b.at("SIS204", f"goal '{goal_id}' names a priority that does not exist{did_you_mean(goal_id, goals)}", rel, gloc, item.id)
+                    b.at(
+                        "SIS204",
+                        f"goal '{goal_id}' names a priority that does not exist{did_you_mean(goal_id, goals)}",
+                        rel,
+                        gloc,
+                        item.id,
+                    )
                 else:
-                    b.at("SIS201", f"unknown goal '{goal_id}'{did_you_mean(goal_id, goals)}", rel, gloc, item.id)
+                    b.at(
+                        "SIS201",
+                        f"unknown goal '{goal_id}'{did_you_mean(goal_id, goals)}",
+                        rel,
+                        gloc,
+                        item.id,
+                    )
         commitments[org] = tuple(kept)
 
     for org, budget in budgets.items():
@@ -333,16 +445,34 @@ def build(docs: Iterable[tuple[str, Document]]) -> Strategy:
         seen_lines: set[str] = set()
         for li, line in enumerate(budget.lines):
             if line.id in seen_lines:
-                b.at("SIS202", f"budget line '{line.id}' appears twice in this plan", rel, ("lines", li, "id"), org)
+                b.at(
+                    "SIS202",
+                    f"budget line '{line.id}' appears twice in this plan",
+                    rel,
+                    ("lines", li, "id"),
+                    org,
+                )
             seen_lines.add(line.id)
             years = [a.year for a in line.amounts]
             for ai, year in enumerate(years):
                 if year in years[:ai]:
-                    b.at("SIS202", f"year {year} appears twice in line '{line.id}'", rel, ("lines", li, "amounts", ai, "year"), org)
+                    b.at(
+                        "SIS202",
+                        f"year {year} appears twice in line '{line.id}'",
+                        rel,
+                        ("lines", li, "amounts", ai, "year"),
+                        org,
+                    )
         seen_targets: set[str] = set()
         for ti, target in enumerate(budget.performance_targets):
             if target.id in seen_targets:
-                b.at("SIS202", f"performance target '{target.id}' appears twice in this plan", rel, ("performance_targets", ti, "id"), org)
+                b.at(
+                    "SIS202",
+                    f"performance target '{target.id}' appears twice in this plan",
+                    rel,
+                    ("performance_targets", ti, "id"),
+                    org,
+                )
             seen_targets.add(target.id)
 
     _languages(b, settings)

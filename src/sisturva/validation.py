@@ -105,10 +105,17 @@ def _message(error: Any, model: type[BaseModel], loc: Path) -> tuple[str, str]:
         return "SIS101", f"unknown key '{key}'{hint}"
     if kind == "string_pattern_mismatch":
         if isinstance(value, str) and ctx.get("pattern", "").startswith("^[a-z0-9]+"):
-            return "SIS104", f"'{value}' is not a valid id: use lower-case letters, digits and hyphens, e.g. 'poliisi-2024'"
+            return (
+                "SIS104",
+                f"'{value}' is not a valid id: use lower-case letters, digits and hyphens, e.g. 'poliisi-2024'",
+            )
         return "SIS103", f"{_describe(value)} is not in the expected form"
     if kind in ("string_type",):
-        hint = " (quote it to write it as text)" if isinstance(value, (bool, int, Decimal, datetime.date)) else ""
+        hint = (
+            " (quote it to write it as text)"
+            if isinstance(value, (bool, int, Decimal, datetime.date))
+            else ""
+        )
         return "SIS103", f"expected text, got {_describe(value)}{hint}"
     if kind == "bool_type":
         hint = " (YAML 1.2: write true or false)" if isinstance(value, str) else ""
@@ -149,7 +156,9 @@ def _union_message(errors: list[Any], value: object) -> tuple[str, str]:
     return "SIS103", f"{_describe(value)} is not valid here"
 
 
-def validate_model(doc: Document, model: type[Model], record_id: str | None = None) -> tuple[Model | None, list[Finding]]:
+def validate_model(
+    doc: Document, model: type[Model], record_id: str | None = None
+) -> tuple[Model | None, list[Finding]]:
     """The model for `doc`, or None with one finding per problem."""
     assert doc.data is not None
     try:

@@ -1,0 +1,255 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sisturva.cli import main
+
+from .conftest import MINIMAL, snapshot
+
+
+def _findings(
+    repo: Path, capsys: pytest.CaptureFixture[str], *extra: str
+) -> tuple[int, list[dict[str, object]]]:
+    code = main(["validate", str(repo), "--format", "json", "--no-cache", *extra])
+    report = json.loads(capsys.readouterr().out)
+    assert set(report["counts"]) == {"error", "warning", "info"}
+    return code, report["findings"]
+
+
+def _brief(findings: list[dict[str, object]]) -> list[tuple[object, ...]]:
+    return [
+        (f["code"], str(f["path"]).split("/repo/", 1)[-1], f["line"], f["column"], f["id"]) for f in findings
+    ]
+
+
+def test_minimal_repository_is_clean(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _findings(repo, capsys) == (0, [])
+
+
+def test_json_finding_has_the_contract_fields(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "organisations" / "sm.yaml").write_text(
+        "id: sm\nname: SM\nkind: ministry\nparent: valtioneuvosto\n"
+    )
+    code, findings = _findings(repo, capsys)
+    assert code == 1
+    assert list(findings[0]) == ["code", "severity", "message", "path", "line", "column", "id"]
+    assert _brief(findings) == [("SIS201", "organisations/sm.yaml", 4, 9, "sm")]
+    assert findings[0]["message"] == "unknown organisation 'valtioneuvosto'"
+
+
+STRATEGY_CASES: list[tuple[str, dict[str, str], list[tuple[object, ...]]]] = [
+    (
+        "unknown-goal",
+        {
+            "commitments/poliisihallitus.yaml": MINIMAL["commitments/poliisihallitus.yaml"].replace(
+                "[p1-g1]", "[p1-g9]"
+            )
+        },
+        [("SIS201", "commitments/poliisihallitus.yaml", 5, 13, "poha-viestinta")],
+    ),
+    (
+        "goal-in-missing-priority",
+        {
+            "commitments/poliisihallitus.yaml": MINIMAL["commitments/poliisihallitus.yaml"].replace(
+                "[p1-g1]", "[p9-g1]"
+            )
+        },
+        [("SIS204", "commitments/poliisihallitus.yaml", 5, 13, "poha-viestinta")],
+    ),
+    (
+        "duplicate-id-across-files",
+        {"organisations/sisaministerio.yaml": "id: sm\nname: SM\nkind: ministry\n"},
+        [
+            ("SIS202", "organisations/sm.yaml", 1, 5, "sm"),
+            ("SIS203", "organisations/sisaministerio.yaml", 1, 5, "sm"),
+        ],
+    ),
+    (
+        "file-name-disagrees",
+        {
+            "organisations/poliisihallitus.yaml": MINIMAL["organisations/poliisihallitus.yaml"].replace(
+                "id: poliisihallitus", "id: poliisi"
+            )
+        },
+        [
+            ("SIS201", "budgets/poliisihallitus.yaml", 1, 15, None),
+            ("SIS201", "commitments/poliisihallitus.yaml", 1, 15, None),
+            ("SIS201", "priorities/p1.yaml", 5, 23, "p1"),
+            ("SIS201", "strategy.yaml", 3, 68, None),
+            ("SIS203", "organisations/poliisihallitus.yaml", 1, 5, "poliisi"),
+        ],
+    ),
+    (
+        "goal-id-without-priority-prefix",
+        {"priorities/p1.yaml": MINIMAL["priorities/p1.yaml"].replace("id: p1-g1", "id: luottamus-g1")},
+        [
+            ("SIS201", "commitments/poliisihallitus.yaml", 5, 13, "poha-viestinta"),
+            ("SIS205", "priorities/p1.yaml", 7, 9, "luottamus-g1"),
+        ],
+    ),
+    (
+        "indicator-nobody-measures",
+        {
+            "indicators/kaatumiset.yaml": "id: kaatumiset\nname: Kaatumiskuolemat\nunit: kuolemaa\ndirection: lower-is-better\n"
+        },
+        [("SIS206", "indicators/kaatumiset.yaml", 1, 5, "kaatumiset")],
+    ),
+    (
+        "member-not-defined",
+        {
+            "priorities/p1.yaml": MINIMAL["priorities/p1.yaml"].replace(
+                "members: [sm, poliisihallitus]", "members: [sm, spek]"
+            )
+        },
+        [("SIS201", "priorities/p1.yaml", 5, 23, "p1")],
+    ),
+    (
+        "not-coerced",
+        {
+            "organisations/sm.yaml": "id: sm\nname: no\nshort_name: 2021-05-20\nkind: ministry\nowners: [0x1F]\n",
+            "priorities/p1.yaml": MINIMAL["priorities/p1.yaml"].replace(
+                "title: Turvallisuuden tunne", "title: 1.10"
+            ),
+        },
+        [
+            ("SIS103", "organisations/sm.yaml", 3, 13, "sm"),
+            ("SIS103", "organisations/sm.yaml", 5, 10, "sm"),
+            ("SIS103", "priorities/p1.yaml", 2, 8, "p1"),
+        ],
+    ),
+    (
+        "unknown-key-and-bad-link",
+        {
+            "organisations/sm.yaml": "id: sm\nname: SM\nkind: ministry\nwebsite: 'javascript:alert(1)'\nwebsight: x\n"
+        },
+        [("SIS105", "organisations/sm.yaml", 4, 10, "sm"), ("SIS101", "organisations/sm.yaml", 5, 1, "sm")],
+    ),
+    (
+        "unknown-file-and-folder",
+        {"organisations/old.yml": "id: old\n", "organisations/archive/x.yaml": "id: x\n"},
+        [
+            ("SIS015", "organisations/archive", None, None, None),
+            ("SIS015", "organisations/old.yml", None, None, None),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "files", "expected"), STRATEGY_CASES, ids=[c[0] for c in STRATEGY_CASES])
+def test_strategy_rule(
+    name: str,
+    files: dict[str, str],
+    expected: list[tuple[object, ...]],
+    repo: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for rel, text in files.items():
+        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+        (repo / rel).write_text(text)
+    before = snapshot(repo)
+    code, findings = _findings(repo, capsys)
+    assert sorted(_brief(findings), key=str) == sorted(expected, key=str)
+    assert code == (1 if any(f["severity"] == "error" for f in findings) else 0)
+    assert snapshot(repo) == before
+
+
+def test_did_you_mean_and_allowed_keys(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "organisations" / "sm.yaml").write_text("id: sm\nnmae: SM\nkind: ministry\n")
+    _code, findings = _findings(repo, capsys)
+    messages = [f["message"] for f in findings]
+    assert "unknown key 'nmae' (did you mean 'name'?)" in messages
+    assert "missing required key 'name'; add it" in messages
+
+
+def test_missing_translation_is_a_warning_and_an_error_when_strict(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (repo / "sisturva.yaml").write_text(
+        "schema: 1\nlanguages: [fi, sv, en]\nrequired_languages: [fi, sv]\nplanning_years: {start: 2021, end: 2025}\n"
+    )
+    (repo / "organisations" / "sm.yaml").write_text(
+        "id: sm\nname: {fi: Sisäministeriö, en: Ministry of the Interior}\nkind: ministry\n"
+    )
+    code, findings = _findings(repo, capsys)
+    assert code == 0
+    assert [(f["code"], f["severity"], f["line"]) for f in findings] == [("SIS207", "warning", 2)]
+    code, findings = _findings(repo, capsys, "--strict")
+    assert code == 1
+    assert [(f["code"], f["severity"]) for f in findings] == [("SIS207", "error")]
+
+
+def test_text_output_groups_by_file_and_ends_with_a_summary(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(repo)
+    (repo / "organisations" / "sm.yaml").write_text("id: sm\nname: SM\nkind: ministry\nparent: vn\n")
+    (repo / "priorities" / "p1.yaml").write_text(
+        MINIMAL["priorities/p1.yaml"].replace("status: active", "status: on")
+    )
+    assert main(["validate", "--no-cache"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "organisations/sm.yaml:4:9: error SIS201: unknown organisation 'vn'"
+    assert out[1] == ""
+    assert out[2].startswith(
+        "priorities/p1.yaml:3:9: error SIS103: status: 'on' is not one of: preparing, active"
+    )
+    assert out[-1] == "✗ 2 errors, 0 warnings, 0 infos"
+
+
+def test_github_annotations_are_chosen_in_actions(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    (repo / "organisations" / "sm.yaml").write_text("id: sm\nname: SM\nkind: ministry\n'50%': x\n")
+    assert main(["validate", "--no-cache"]) == 1
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith(
+        "::error file=organisations/sm.yaml,line=4,col=1,title=SIS101::unknown key '50%25' (allowed: "
+    )
+
+
+def test_not_a_repository_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "not a strategy repository (no sisturva.yaml here or above)" in err
+    assert "Traceback" not in err
+
+
+def test_bad_option_is_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--format", "yaml"]) == 2
+    assert "Invalid value" in capsys.readouterr().err
+
+
+def test_missing_strategy_file(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "strategy.yaml").unlink()
+    code, findings = _findings(repo, capsys)
+    assert code == 1
+    assert ("SIS208", "strategy.yaml", None, None, None) in _brief(findings)
+
+
+def test_cache_gives_the_same_answer_and_sees_changes(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["validate", str(repo), "--format", "json"]
+    assert main(args) == 0
+    first = capsys.readouterr().out
+    assert main(args) == 0
+    assert capsys.readouterr().out == first
+    (repo / "organisations" / "sm.yaml").write_text("id: sm\nname: SM\nkind: ministryy\n")
+    assert main(args) == 1
+    assert "SIS103" in capsys.readouterr().out
+
+
+def test_python_m_runs_without_traceback(repo: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "sisturva", "validate", str(repo / "organisations")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.endswith("✓ 0 errors, 0 warnings, 0 infos\n")
