@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from sisturva.cli import app, main
+from sisturva.findings import CODES
+
+from .conftest import PROJECT
+
+README = (PROJECT / "README.md").read_text(encoding="utf-8")
+COMMANDS = sorted(c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands)
+
+
+def test_there_are_commands() -> None:
+    assert {"validate", "schema"} <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_and_a_readme_section(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([command, "--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"Usage: sisturva {command}")
+    # The first line of help is the command's one-line description.
+    description = out.split("\n\n")[1].strip()
+    assert description and not description.startswith("Options")
+    assert re.search(rf"^### `sisturva {command}\b", README, re.MULTILINE), (
+        f"README has no section for {command}"
+    )
+
+
+def test_top_level_help(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    for command in COMMANDS:
+        assert re.search(rf"^  {command}\s", out, re.MULTILINE)
+
+
+def test_readme_finding_codes_table_matches_the_registry() -> None:
+    table = README.split("<!-- codes:start -->", 1)[1].split("<!-- codes:end -->", 1)[0]
+    rows = re.findall(r"^\| (SIS\d{3}) \| (\w+) \| (.+) \|$", table, re.MULTILINE)
+    assert [(code, severity) for code, severity, _ in rows] == [(c, s) for c, (s, _) in CODES.items()]
+
+
+def test_readme_names_the_two_commands_first() -> None:
+    quick = README.split("## Quick start", 1)[1].split("##", 1)[0]
+    assert "make run" in quick and "make test" in quick
+
+
+def test_unknown_command_is_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["frobnicate"]) == 2
+    assert "No such command" in capsys.readouterr().err
+
+
+def test_console_script_starts(tmp_path: object) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "sisturva", "--help"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0
+    assert "validate" in done.stdout
+
+
+def test_start_up_imports_no_heavy_library() -> None:
+    # `sisturva --help` must stay quick: these load inside the commands that need them.
+    code = (
+        "import sys, sisturva.cli; "
+        "print(sorted(m for m in ('pydantic', 'git', 'jinja2', 'rich', 'babel', 'yaml') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
