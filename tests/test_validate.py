@@ -253,3 +253,14 @@ def test_python_m_runs_without_traceback(repo: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.endswith("✓ 0 errors, 0 warnings, 0 infos\n")
+
+
+def test_colour_for_terminals_keeps_brackets_in_messages() -> None:
+    from sisturva.findings import make
+    from sisturva.reports.findings import text
+
+    finding = make("SIS103", "commitments[3].euros: expected a number, got '[red]x'", "c.yaml", 4, 9)
+    coloured = text([finding], {}, color=True)
+    assert "\x1b[1;31merror\x1b[0m" in coloured
+    assert "commitments[3].euros: expected a number, got '[red]x'" in coloured
+    assert "\x1b" not in text([finding], {}, color=False)

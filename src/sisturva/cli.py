@@ -45,6 +45,11 @@ def _default_format(given: FindingFormat | None) -> str:
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
 
 
+def _color(fmt: str) -> bool:
+    """Colour only text for a terminal, and never when NO_COLOR is set (no-color.org)."""
+    return fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
 def _emit(outcome: Outcome) -> None:
     if outcome.stdout:
         sys.stdout.write(outcome.stdout)
@@ -68,7 +73,7 @@ def validate(
     from .commands.validate import run
 
     fmt = _default_format(format)
-    _emit(run(path, fmt, strict, not no_cache, fmt == "text" and sys.stdout.isatty()))
+    _emit(run(path, fmt, strict, not no_cache, _color(fmt)))
 
 
 @app.command()

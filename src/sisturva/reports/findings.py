@@ -30,15 +30,35 @@ def text(findings: Sequence[Finding], extra: Mapping[str, Any], color: bool = Fa
             lines.append("")
         last_path = f.path
         where = f.path + (f":{f.line}" if f.line else "") + (f":{f.column}" if f.column else "")
-        severity = f"[{_STYLE[f.severity]}]{f.severity}[/]" if color else f.severity
-        lines.append(f"{where}: {severity} {f.code}: {f.message}")
+        lines.append(f"{where}: {f.severity} {f.code}: {f.message}")
     if lines:
         lines.append("")
     held = extra.get("summary")
     if held:
         lines.append(str(held))
     lines.append(("✓ " if not counts(findings)["error"] else "✗ ") + summary_line(findings))
-    return "\n".join(lines) + "\n"
+    plain = "\n".join(lines) + "\n"
+    return _colored(plain) if color else plain
+
+
+def _colored(plain: str) -> str:
+    """The same text with severities coloured for a terminal (rich, imported only when needed)."""
+    import re
+
+    from rich.console import Console
+    from rich.markup import escape
+
+    marked = escape(plain)
+    marked = re.sub(
+        r"^(.*?: )(error|warning|info)( SIS\d+:)",
+        lambda m: f"{m.group(1)}[{_STYLE[m.group(2)]}]{m.group(2)}[/]{m.group(3)}",
+        marked,
+        flags=re.MULTILINE,
+    )
+    console = Console(force_terminal=True, highlight=False, soft_wrap=True)
+    with console.capture() as captured:
+        console.print(marked, end="")
+    return captured.get()
 
 
 def as_json(findings: Sequence[Finding], extra: Mapping[str, Any]) -> str:
