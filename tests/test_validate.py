@@ -264,3 +264,17 @@ def test_colour_for_terminals_keeps_brackets_in_messages() -> None:
     assert "\x1b[1;31merror\x1b[0m" in coloured
     assert "commitments[3].euros: expected a number, got '[red]x'" in coloured
     assert "\x1b" not in text([finding], {}, color=False)
+
+
+def test_one_bad_commitment_does_not_hide_the_others(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "commitments" / "poliisihallitus.yaml").write_text(
+        MINIMAL["commitments/poliisihallitus.yaml"]
+        + "  - id: poha-rikki\n    action: Rikki\n    goals: [p1-g1]\n    period: {start: 2022}\n    progress: lots\n"
+        + "  - id: poha-kolmas\n    action: Kolmas\n    goals: [p1-g7]\n    period: {start: 2022}\n"
+    )
+    code, findings = _findings(repo, capsys)
+    assert code == 1
+    assert _brief(findings) == [
+        ("SIS103", "commitments/poliisihallitus.yaml", 14, 15, "poha-rikki"),
+        ("SIS201", "commitments/poliisihallitus.yaml", 17, 13, "poha-kolmas"),
+    ]

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from .documents import Document, Path
 from .findings import Finding, did_you_mean, make
@@ -63,6 +63,8 @@ class Strategy:
     where: Mapping[tuple[str, str], Located]
     """(kind, id) → where the record is defined."""
     findings: tuple[Finding, ...]
+    broken: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Ids (and file stems) by kind whose file failed validation: checks stay quiet about them."""
     _display: Mapping[str, str] = field(default_factory=dict)
 
     def display(self, rel: str) -> str:
@@ -143,8 +145,29 @@ class _Builder:
                 if record_id:
                     self.broken[kind].add(record_id)
                 self.broken[kind].add(stem)
-                continue
+                salvaged = self.salvage(doc) if kind == "commitments" else None
+                if salvaged is None:
+                    continue
+                model = salvaged
             self.models[kind].append((rel, model))
+
+    def salvage(self, doc: Document) -> CommitmentsFile | None:
+        """The valid commitments of a file with some invalid ones, so they are still checked."""
+        data = doc.data or {}
+        org, items = data.get("organisation"), data.get("commitments")
+        if not isinstance(org, str) or not isinstance(items, list):
+            return None
+        kept: list[Commitment] = []
+        for item in items:
+            try:
+                kept.append(Commitment.model_validate(item))
+            except ValidationError:
+                if isinstance(item, dict) and isinstance(item.get("id"), str):
+                    self.broken["commitments"].add(item["id"])
+        try:
+            return CommitmentsFile.model_validate({"organisation": org, "commitments": kept})
+        except ValidationError:
+            return None
 
     def index(self, kind: str, key: str = "id") -> dict[str, Any]:
         """Records of a one-record-per-file kind by id; duplicates and misnamed files found."""
@@ -396,9 +419,12 @@ def build(docs: Iterable[tuple[str, Document]]) -> Strategy:
                 org,
             )
             continue
+        raw_items = (b.docs[rel].data or {}).get("commitments")
+        # Positions come from the file as written, where a salvaged file still has its invalid items.
+        index_of = {entry.get("id"): i for i, entry in enumerate(raw_items or []) if isinstance(entry, dict)}
         kept: list[Commitment] = []
         for ci, item in enumerate(model.commitments):
-            loc = ("commitments", ci)
+            loc = ("commitments", index_of.get(item.id, ci))
             if item.id in commitment_owner:
                 other = b.docs[b.where[("commitments", item.id)].rel].path
                 b.at(
@@ -491,6 +517,7 @@ def build(docs: Iterable[tuple[str, Document]]) -> Strategy:
         documents=b.docs,
         where=b.where,
         findings=tuple(b.findings),
+        broken={kind: frozenset(ids) for kind, ids in b.broken.items()},
         _display={rel: doc.path for rel, doc in b.docs.items()},
     )
 

@@ -84,6 +84,24 @@ def _clean_loc(data: object, loc: tuple[int | str, ...], kind: str) -> tuple[Pat
     return tuple(path), False
 
 
+def _record_id(data: object, loc: Path, default: str | None) -> str | None:
+    """The id of the innermost record on the way to `loc` (a commitment, a goal), else `default`."""
+    found = default
+    current = data
+    for part in loc:
+        if isinstance(current, dict):
+            if isinstance(current.get("id"), str) and current is not data:
+                found = current["id"]
+            current = current.get(part) if isinstance(part, str) else None
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            current = current[part]
+        else:
+            break
+    if isinstance(current, dict) and isinstance(current.get("id"), str) and current is not data:
+        found = current["id"]
+    return found
+
+
 def _dotted(loc: Path) -> str:
     out = ""
     for part in loc:
@@ -184,5 +202,5 @@ def validate_model(
             line, column = doc.locate(loc, key=group[0]["type"] == "extra_forbidden" or missing_key)
         where = _dotted(loc[:-1] if group[0]["type"] in ("missing", "extra_forbidden") else loc)
         message = f"{where}: {text}" if where else text
-        findings.append(make(code, message, doc.path, line, column, record_id))
+        findings.append(make(code, message, doc.path, line, column, _record_id(doc.data, loc, record_id)))
     return None, findings
