@@ -155,3 +155,19 @@ def test_paths_are_as_typed_from_the_current_directory(
     monkeypatch.chdir(repo / "commitments")
     assert main(["validate", "--no-cache"]) == 1
     assert "poliisihallitus.yaml:5:13: error SIS201" in capsys.readouterr().out.splitlines()[0]
+
+
+def test_oversized_file_in_a_repository_is_refused_unread(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (repo / "phenomena" / "huge.yaml").parent.mkdir(exist_ok=True)
+    (repo / "phenomena" / "huge.yaml").write_bytes(b"id: huge\n" + b"# x\n" * (MAX_BYTES // 4 + 1))
+    before = snapshot(repo)
+    exit_code, report = _validate_json(repo, capsys)
+    assert exit_code == 1
+    findings = report["findings"]
+    assert isinstance(findings, list)
+    assert [(f["code"], f["path"].split("/repo/")[-1], f["line"]) for f in findings] == [
+        ("SIS007", "phenomena/huge.yaml", 1)
+    ]
+    assert snapshot(repo) == before
