@@ -26,7 +26,7 @@ def _tree_key(files: list[SourceFile], strict: bool) -> str:
 
 def collect(path: str | None, strict: bool = False, use_cache: bool = True) -> tuple[list[Finding], str]:
     """All findings of the work tree at `path`, and a summary of what it holds."""
-    from ..repository import parse_sources
+    from ..repository import bulk, parse_sources
     from ..strategy import build
     from ..summary import line
 
@@ -41,7 +41,9 @@ def collect(path: str | None, strict: bool = False, use_cache: bool = True) -> t
         except TypeError:
             pass
     store = cache.Store(cache.store_name("parse", root), enabled=use_cache)
-    strategy = build(parse_sources(files, store))
+    docs = parse_sources(files, store)
+    with bulk():
+        strategy = build(docs)
     store.save()
     findings = list(strategy.findings)
     if strict:
@@ -50,7 +52,10 @@ def collect(path: str | None, strict: bool = False, use_cache: bool = True) -> t
     if use_cache:
         # One entry: the result for the tree as it is now.
         results.entries.clear()
-        results.put(key, ([(f.code, f.severity, f.message, f.path, f.line, f.column, f.id) for f in findings], summary))
+        results.put(
+            key,
+            ([(f.code, f.severity, f.message, f.path, f.line, f.column, f.id) for f in findings], summary),
+        )
         results.save()
     return findings, summary
 
