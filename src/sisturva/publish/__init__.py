@@ -1,0 +1,1 @@
+"""Publishing the strategy: static site, Markdown document, open data."""

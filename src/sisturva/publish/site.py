@@ -1,0 +1,496 @@
+"""The static site: one folder per language, rendered from the strategy aggregate with Jinja."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import traceback
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup, escape
+
+from ..errors import SisturvaError, TemplateError
+from ..models import Commitment, Goal, Indicator, LocalizedText, Organisation, Period, Priority, Text
+from ..strategy import Strategy
+from . import svg
+
+# Templates ship beside the package in a source checkout, or inside it when installed from a wheel.
+_HERE = Path(__file__).resolve().parent
+PACKAGED_TEMPLATES = next(
+    (p for p in (_HERE.parent / "templates", _HERE.parents[2] / "templates") if (p / "base.html").is_file()),
+    _HERE.parents[2] / "templates",
+)
+STATIC_FILES = ("style.css",)
+LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
+# How a page in one language says that a text is shown in another: FALLBACK[page][shown].
+FALLBACK = {
+    "fi": {"fi": "suomeksi", "sv": "ruotsiksi", "en": "englanniksi"},
+    "sv": {"fi": "på finska", "sv": "på svenska", "en": "på engelska"},
+    "en": {"fi": "in Finnish", "sv": "in Swedish", "en": "in English"},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One commit of the strategy folder's history."""
+
+    commit: str
+    date: str
+    subject: str
+
+
+@dataclass(frozen=True, slots=True)
+class AlignmentRow:
+    """One organisation's money for the cooperation in one year."""
+
+    year: int
+    allocated: Decimal
+    committed: Decimal
+    remaining: Decimal
+
+
+@dataclass(frozen=True)
+class Extras:
+    """What the site shows beside the records: verdicts, alignment, history and downloads."""
+
+    verdicts: Mapping[str, str] = field(default_factory=dict)
+    """Verdict key by goal id: on-track, off-track, achieved, no-data."""
+    alignment: Mapping[str, Sequence[AlignmentRow]] = field(default_factory=dict)
+    """Rows by organisation id."""
+    changes: Sequence[Change] | None = None
+    """Recent commits, newest first; None when the strategy is not in a git repository."""
+    downloads: Sequence[str] = ()
+    """Paths (relative to the site root) of the Markdown documents and open data files."""
+
+
+@dataclass(frozen=True)
+class Index:
+    """Reverse references of the strategy, resolved once for every page and language."""
+
+    priorities: tuple[Priority, ...]
+    commitments_by_goal: Mapping[str, tuple[tuple[str, Commitment], ...]]
+    goals_by_indicator: Mapping[str, tuple[Goal, ...]]
+    phenomena_by_indicator: Mapping[str, tuple[str, ...]]
+    priorities_by_phenomenon: Mapping[str, tuple[str, ...]]
+    organisations: tuple[Organisation, ...]
+
+
+def index(strategy: Strategy) -> Index:
+    """The reverse references the pages need."""
+    by_goal: dict[str, list[tuple[str, Commitment]]] = defaultdict(list)
+    for org, item in strategy.all_commitments():
+        for goal_id in item.goals:
+            by_goal[goal_id].append((org, item))
+    goals_by_indicator: dict[str, list[Goal]] = defaultdict(list)
+    for goal in strategy.goals.values():
+        if goal.indicator:
+            goals_by_indicator[goal.indicator].append(goal)
+    phenomena_by_indicator: dict[str, list[str]] = defaultdict(list)
+    for ph in strategy.phenomena.values():
+        for ind in ph.indicators:
+            phenomena_by_indicator[ind].append(ph.id)
+    priorities_by_phenomenon: dict[str, list[str]] = defaultdict(list)
+    priorities = tuple(
+        sorted(strategy.priorities.values(), key=lambda p: (p.number is None, p.number or 0, p.id))
+    )
+    for pr in priorities:
+        for ph_id in pr.phenomena:
+            priorities_by_phenomenon[ph_id].append(pr.id)
+    return Index(
+        priorities=priorities,
+        commitments_by_goal={k: tuple(v) for k, v in by_goal.items()},
+        goals_by_indicator={k: tuple(v) for k, v in goals_by_indicator.items()},
+        phenomena_by_indicator={k: tuple(v) for k, v in phenomena_by_indicator.items()},
+        priorities_by_phenomenon={k: tuple(v) for k, v in priorities_by_phenomenon.items()},
+        organisations=tuple(sorted(strategy.organisations.values(), key=lambda o: o.id)),
+    )
+
+
+def _pick(text: Text, lang: str, default: str) -> tuple[str, str]:
+    """The text to show on a page in `lang`, and the language it is in."""
+    if isinstance(text, str):
+        return text, default
+    value = getattr(text, lang)
+    if value is not None:
+        return value, lang
+    for other in (default, "fi", "sv", "en"):
+        value = getattr(text, other)
+        if value is not None:
+            return value, other
+    return "", lang  # unreachable: LocalizedText holds at least one language
+
+
+@dataclass(frozen=True)
+class Helpers:
+    """The functions templates call for one language: texts, numbers, charts."""
+
+    lang: str
+    default: str
+    t: Callable[[str], str]
+    number: Callable[[Decimal | int], str]
+    money: Callable[[Decimal], str]
+    date: Callable[[Any], str]
+
+    def tx(self, text: Text | None) -> Markup:
+        """Record text for HTML; a text shown in another language is marked so, visibly."""
+        if text is None:
+            return Markup("")
+        value, shown = _pick(text, self.lang, self.default)
+        if shown == self.lang:
+            return escape(value)
+        return Markup('<span lang="{0}">{1}</span> <span class="fallback">({2})</span>').format(
+            shown, value, FALLBACK[self.lang][shown]
+        )
+
+    def txt(self, text: Text | None) -> str:
+        """Record text as plain text (for titles and attributes), whatever its language."""
+        return "" if text is None else _pick(text, self.lang, self.default)[0]
+
+    def period(self, period: Period) -> str:
+        """`2021–2025`, or `2021–` when open."""
+        return f"{period.start}–{period.end or ''}"
+
+    def measure(self, value: Decimal, unit: Text) -> str:
+        """A value with its unit: `91 %`."""
+        return f"{self.number(value)} {self.txt(unit)}".strip()
+
+    def chart(self, chart_id: str, indicator: Indicator, goal: Goal | None = None) -> Markup:
+        """An SVG chart of the indicator's series, with the goal's baseline and target line."""
+        points = [svg.Point(o.year, o.value, o.comparable) for o in indicator.observations]
+        baseline = svg.Point(goal.baseline.year, goal.baseline.value) if goal and goal.baseline else None
+        target = svg.Point(goal.target.year, goal.target.value) if goal and goal.target else None
+        return svg.line_chart(
+            points,
+            chart_id=chart_id,
+            title=self.txt(indicator.name),
+            description=self.describe(indicator, goal),
+            fmt=self.number,
+            target=target,
+            baseline=baseline,
+        )
+
+    def describe(self, indicator: Indicator, goal: Goal | None = None) -> str:
+        """The chart's text alternative: every value in words."""
+        observed = ", ".join(
+            f"{o.year}: {self.measure(o.value, indicator.unit)}"
+            for o in sorted(indicator.observations, key=lambda o: o.year)
+        )
+        parts = [f"{self.t('chart.observations')}: {observed or self.t('chart.none')}."]
+        if goal and goal.baseline:
+            parts.append(
+                f"{self.t('goal.baseline')} {goal.baseline.year}: "
+                f"{self.measure(goal.baseline.value, indicator.unit)}."
+            )
+        if goal and goal.target:
+            parts.append(
+                f"{self.t('goal.target')} {goal.target.year}: {self.measure(goal.target.value, indicator.unit)}."
+            )
+        return " ".join(parts)
+
+
+def _plain_number(value: Decimal | int, lang: str) -> str:
+    text = f"{Decimal(value).normalize():,f}"
+    if lang == "en":
+        return text
+    return text.replace(",", "\u00a0").replace(".", ",")
+
+
+def helpers(lang: str, default: str) -> Helpers:
+    """The template helpers for pages in `lang`."""
+    from .site_strings import translate
+
+    formats = _formats(lang)
+    return Helpers(
+        lang=lang,
+        default=default,
+        t=lambda key: translate(key, lang),
+        number=formats[0],
+        money=formats[1],
+        date=formats[2],
+    )
+
+
+def _formats(
+    lang: str,
+) -> tuple[Callable[[Decimal | int], str], Callable[[Decimal], str], Callable[[Any], str]]:
+    try:
+        from .. import locale as loc  # written with Babel; formats per locale
+    except ImportError:
+        loc = None
+    if loc is not None and all(hasattr(loc, n) for n in ("number", "money", "date")):
+        return (
+            lambda v: str(loc.number(v, lang)),
+            lambda v: str(loc.money(v, lang)),
+            lambda d: str(loc.date(d, lang)),
+        )
+    return (
+        lambda v: _plain_number(v, lang),
+        lambda v: _plain_number(Decimal(v).quantize(Decimal(1)), lang) + "\u00a0€",
+        lambda d: d.isoformat(),
+    )
+
+
+def environment(override: Path | None = None) -> jinja2.Environment:
+    """Jinja with autoescape and strict undefined; a repository's own templates run sandboxed."""
+    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(PACKAGED_TEMPLATES)]
+    sandboxed = override is not None and override.is_dir()
+    if sandboxed:
+        assert override is not None
+        loaders.insert(0, jinja2.FileSystemLoader(override))
+    env_class = ImmutableSandboxedEnvironment if sandboxed else jinja2.Environment
+    return env_class(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+        keep_trailing_newline=True,
+    )
+
+
+def _where(path: str) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if rel.startswith("..") else rel
+
+
+def _template_error(error: BaseException) -> TemplateError:
+    """`template:line: message` from a Jinja error, found in the rewritten traceback."""
+    message = getattr(error, "message", None) or str(error) or type(error).__name__
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        name = error.filename or error.name or "template"
+        return TemplateError(f"{_where(name)}:{error.lineno}: {message}")
+    if isinstance(error, jinja2.TemplateNotFound):
+        return TemplateError(f"{error.name}: template not found")
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith((".html", ".md"))]
+    if frames:
+        frame = frames[-1]
+        return TemplateError(f"{_where(frame.filename)}:{frame.lineno}: {message}")
+    return TemplateError(f"template: {message}")
+
+
+# Errors a template can cause by itself (an undefined name, a sandbox refusal, a bad filter call).
+_TEMPLATE_FAULTS = (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, LookupError, AttributeError)
+
+
+@dataclass(frozen=True)
+class _Page:
+    here: str
+    template: str
+    values: Mapping[str, Any]
+
+
+def _pages(strategy: Strategy, idx: Index) -> Iterator[_Page]:
+    yield _Page("index.html", "index.html", {})
+    for pr in idx.priorities:
+        yield _Page(f"priorities/{pr.id}.html", "priority.html", {"priority": pr})
+    yield _Page("organisations/index.html", "organisations.html", {})
+    for org in idx.organisations:
+        yield _Page(
+            f"organisations/{org.id}.html",
+            "organisation.html",
+            {
+                "org": org,
+                "commitments": strategy.commitments.get(org.id, ()),
+                "budget": strategy.budgets.get(org.id),
+            },
+        )
+    yield _Page("indicators/index.html", "indicators.html", {})
+    for ind in strategy.indicators.values():
+        yield _Page(f"indicators/{ind.id}.html", "indicator.html", {"indicator": ind})
+    yield _Page("phenomena/index.html", "phenomena.html", {})
+    for ph in strategy.phenomena.values():
+        yield _Page(f"phenomena/{ph.id}.html", "phenomenon.html", {"phenomenon": ph})
+    yield _Page("changes.html", "changes.html", {})
+
+
+def render(
+    strategy: Strategy,
+    langs: Sequence[str],
+    env: jinja2.Environment,
+    extras: Extras,
+) -> dict[str, bytes]:
+    """Every file of the site by its path: pages per language, the language chooser, the stylesheet."""
+    idx = index(strategy)
+    default = strategy.settings.languages[0]
+    files: dict[str, bytes] = {}
+    pages = list(_pages(strategy, idx))
+    common = {
+        "s": strategy,
+        "doc": strategy.strategy,
+        "idx": idx,
+        "langs": list(langs),
+        "language_names": LANGUAGE_NAMES,
+        "extras": extras,
+    }
+    try:
+        for lang in langs:
+            h = helpers(lang, default)
+            base = {
+                **common,
+                "lang": lang,
+                "h": h,
+                "t": h.t,
+                "tx": h.tx,
+                "txt": h.txt,
+                "verdict": lambda goal_id: extras.verdicts.get(goal_id, ""),
+            }
+            for page in pages:
+                template = env.get_template(page.template)
+                up = "../" * page.here.count("/")
+                html = template.render({**base, **page.values, "here": page.here, "up": up})
+                files[f"{lang}/{page.here}"] = html.encode("utf-8")
+        files["index.html"] = (
+            env.get_template("languages.html").render({**common, "lang": default}).encode("utf-8")
+        )
+    except _TEMPLATE_FAULTS as error:
+        raise _template_error(error) from None
+    for name in STATIC_FILES:
+        files[name] = _static(env, name)
+    return files
+
+
+def _static(env: jinja2.Environment, name: str) -> bytes:
+    """A static file from the first template folder that has it (a repository may override it)."""
+    loader = env.loader
+    assert isinstance(loader, jinja2.ChoiceLoader)
+    for sub in loader.loaders:
+        assert isinstance(sub, jinja2.FileSystemLoader)
+        for folder in sub.searchpath:
+            path = Path(folder) / name
+            if path.is_file():
+                return path.read_bytes()
+    raise TemplateError(f"{name}: not found in the templates")
+
+
+def recent_changes(root: Path, limit: int = 50) -> tuple[Change, ...] | None:
+    """The latest commits that touched the strategy folder; None when it is not in a git work tree."""
+    try:
+        result = subprocess.run(
+            ["git", "log", f"-n{limit}", "--date=short", "--format=%H%x1f%ad%x1f%s", "--", "."],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"},
+        )
+    except OSError:
+        return None
+    if result.returncode != 0:
+        return None
+    changes = []
+    for row in result.stdout.splitlines():
+        commit, _, rest = row.partition("\x1f")
+        date, _, subject = rest.partition("\x1f")
+        changes.append(Change(commit, date, subject))
+    return tuple(changes)
+
+
+@dataclass(frozen=True)
+class Written:
+    """What publishing changed in the output folder."""
+
+    written: int
+    kept: int
+    removed: int
+
+
+class OutputError(SisturvaError):
+    """The output folder could not be written."""
+
+
+def publish(out: Path, files: Mapping[str, bytes]) -> Written:
+    """Put `files` in place as the whole content of `out`, atomically and touching only changed files.
+
+    A new folder is filled beside `out`; files whose bytes are unchanged are hard-linked from the old
+    output rather than rewritten, so their modification times stay; then the new folder replaces the old.
+    A failure before the swap leaves `out` exactly as it was.
+    """
+    out = out.absolute()
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out}: exists and is not a folder; give a folder for --out")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    written = kept = 0
+    try:
+        made: set[Path] = set()
+        for rel, content in files.items():
+            target = staging / rel
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            old = out / rel
+            if _same(old, content):
+                try:
+                    os.link(old, target)
+                    kept += 1
+                    continue
+                except OSError:
+                    pass
+            target.write_bytes(content)
+            written += 1
+        removed = len(_files(out) - set(files)) if out.is_dir() else 0
+        _swap(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return Written(written, kept, removed)
+
+
+def _same(path: Path, content: bytes) -> bool:
+    try:
+        if path.is_symlink() or path.stat().st_size != len(content):
+            return False
+        return path.read_bytes() == content
+    except OSError:
+        return False
+
+
+def _files(folder: Path) -> set[str]:
+    found: set[str] = set()
+    for parent, _, names in os.walk(folder):
+        rel = os.path.relpath(parent, folder).replace(os.sep, "/")
+        found.update(name if rel == "." else f"{rel}/{name}" for name in names)
+    return found
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Move the staging folder to `out`; the old content goes only after the new is in place."""
+    os.chmod(staging, 0o755)
+    if not out.exists():
+        os.rename(staging, out)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
+    os.rmdir(old)
+    os.rename(out, old)
+    try:
+        os.rename(staging, out)
+    except OSError:
+        os.rename(old, out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+__all__ = [
+    "AlignmentRow",
+    "Change",
+    "Extras",
+    "Helpers",
+    "LocalizedText",
+    "environment",
+    "publish",
+    "recent_changes",
+    "render",
+]
