@@ -1,0 +1,131 @@
+"""Money, numbers and dates formatted per language (fi, sv, en) with Babel, Finnish by default.
+
+Spacing: Babel groups digits and separates the euro sign with a no-break space (U+00A0), as
+Finnish and Swedish typography wants, so `1 234 567 €` never breaks across lines in a terminal
+table, a Markdown comment or a web page. Every text and Markdown report of sisturva keeps that
+no-break space; `plain()` turns it into an ordinary space for a caller that needs ASCII spaces.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any, Literal
+
+NBSP = "\u00a0"
+"""The no-break space Babel puts between digit groups and before the euro sign."""
+NNBSP = "\u202f"
+"""The narrow no-break space some locales use; `plain()` replaces it too."""
+LANGS: tuple[str, ...] = ("fi", "sv", "en")
+DEFAULT_LANG = "fi"
+DateStyle = Literal["short", "medium", "long"]
+
+
+def _lang(lang: str | None) -> str:
+    return lang if lang in LANGS else DEFAULT_LANG
+
+
+@lru_cache(maxsize=8)
+def _money_patterns(lang: str) -> tuple[str, str]:
+    """The locale's currency pattern without decimals (whole euros) and with them (cents)."""
+    from babel import Locale
+
+    pattern = Locale.parse(lang).currency_formats["standard"].pattern
+    # The accounting-free standard pattern, e.g. `#,##0.00 ¤` (fi, sv) or `¤#,##0.00` (en).
+    positive = pattern.split(";", 1)[0]
+    return positive.replace(".00", ""), positive
+
+
+def format_money(amount: Decimal | int, lang: str | None = DEFAULT_LANG) -> str:
+    """Euros the way `lang` writes them: `1 234 567 €` (fi, sv), `€1,234,567` (en); cents only when present."""
+    from babel.numbers import format_currency
+
+    code = _lang(lang)
+    value = Decimal(amount)
+    whole, cents = _money_patterns(code)
+    pattern = whole if value == value.to_integral_value() else cents
+    return str(format_currency(value, "EUR", format=pattern, locale=code, currency_digits=False))
+
+
+def format_signed_money(amount: Decimal | int, lang: str | None = DEFAULT_LANG) -> str:
+    """A change in euros with its sign: `+120 000 €`, `−30 000 €`, `±0 €` for no change."""
+    value = Decimal(amount)
+    if value == 0:
+        return "±" + format_money(value, lang)
+    return _sign(value, lang) + format_money(abs(value), lang)
+
+
+def format_number(
+    value: Decimal | int | float, lang: str | None = DEFAULT_LANG, digits: int | None = None
+) -> str:
+    """A number the way `lang` writes it (`1 234,5` in fi); `digits` fixes the decimals shown."""
+    from babel.numbers import format_decimal
+
+    code = _lang(lang)
+    number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    if digits is not None:
+        pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+        return str(format_decimal(number, format=pattern, locale=code, decimal_quantization=True))
+    return str(format_decimal(number, locale=code, decimal_quantization=False))
+
+
+def format_signed_number(value: Decimal | int, lang: str | None = DEFAULT_LANG) -> str:
+    """A change in a number with its sign: `+1,5`, `−2`, `±0`."""
+    number = Decimal(value)
+    if number == 0:
+        return "±" + format_number(number, lang)
+    return _sign(number, lang) + format_number(abs(number), lang)
+
+
+def _sign(value: Decimal, lang: str | None) -> str:
+    from babel.numbers import get_minus_sign_symbol, get_plus_sign_symbol
+
+    code = _lang(lang)
+    return str(get_plus_sign_symbol(code) if value > 0 else get_minus_sign_symbol(code))
+
+
+def format_date(value: datetime.date, lang: str | None = DEFAULT_LANG, style: DateStyle = "medium") -> str:
+    """A date the way `lang` writes it: `5.3.2024` (fi), `5 mars 2024` (sv), `Mar 5, 2024` (en)."""
+    from babel.dates import format_date as babel_date
+
+    return str(babel_date(value, format=style, locale=_lang(lang)))
+
+
+def plain(text: str) -> str:
+    """The same text with no-break spaces as ordinary spaces."""
+    return text.replace(NBSP, " ").replace(NNBSP, " ")
+
+
+# Short names the site renderer's template helpers call.
+def money(amount: Decimal | int, lang: str | None = DEFAULT_LANG) -> str:
+    """Alias of `format_money`."""
+    return format_money(amount, lang)
+
+
+def number(value: Decimal | int | float, lang: str | None = DEFAULT_LANG) -> str:
+    """Alias of `format_number`."""
+    return format_number(value, lang)
+
+
+def date(value: Any, lang: str | None = DEFAULT_LANG) -> str:
+    """Alias of `format_date` that also passes through values that are not dates (e.g. a year)."""
+    if isinstance(value, datetime.date):
+        return format_date(value, lang)
+    return str(value)
+
+
+__all__ = [
+    "DEFAULT_LANG",
+    "LANGS",
+    "NBSP",
+    "date",
+    "format_date",
+    "format_money",
+    "format_number",
+    "format_signed_money",
+    "format_signed_number",
+    "money",
+    "number",
+    "plain",
+]

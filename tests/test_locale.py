@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from sisturva.locale import (
+    NBSP,
+    format_date,
+    format_money,
+    format_number,
+    format_signed_money,
+    format_signed_number,
+    money,
+    number,
+    plain,
+)
+
+
+@pytest.mark.parametrize(
+    ("lang", "amount", "expected"),
+    [
+        ("fi", Decimal("1234567"), "1 234 567 €"),
+        ("fi", Decimal("1234567.50"), "1 234 567,50 €"),
+        ("fi", Decimal("0"), "0 €"),
+        ("sv", Decimal("70550000"), "70 550 000 €"),
+        ("en", Decimal("1234567"), "€1,234,567"),
+        ("en", Decimal("0.05"), "€0.05"),
+        (None, 1000, "1 000 €"),
+        ("de", 1000, "1 000 €"),
+    ],
+)
+def test_money_per_language(lang: str | None, amount: Decimal, expected: str) -> None:
+    assert plain(format_money(amount, lang)) == expected
+
+
+def test_finnish_money_keeps_babels_no_break_spaces() -> None:
+    assert format_money(Decimal("1234567"), "fi") == f"1{NBSP}234{NBSP}567{NBSP}€"
+    assert " " not in format_money(Decimal("1234567"), "fi")
+
+
+def test_signed_money_shows_the_direction() -> None:
+    assert plain(format_signed_money(Decimal("120000"), "fi")) == "+120 000 €"
+    assert plain(format_signed_money(Decimal("-30000"), "fi")) == "−30 000 €"
+    assert plain(format_signed_money(Decimal("0"), "fi")) == "±0 €"
+    assert format_signed_money(Decimal("-30000"), "en") == "-€30,000"
+
+
+def test_numbers_and_signed_numbers() -> None:
+    assert plain(format_number(Decimal("1234.5"), "fi")) == "1 234,5"
+    assert format_number(Decimal("1234.5"), "en") == "1,234.5"
+    assert format_number(Decimal("2"), "fi", digits=1) == "2,0"
+    assert format_number(1.5, "sv") == "1,5"
+    assert format_signed_number(Decimal("-1.5"), "fi") == "−1,5"
+    assert format_signed_number(Decimal("2"), "en") == "+2"
+
+
+def test_dates_per_language() -> None:
+    day = datetime.date(2021, 5, 20)
+    assert format_date(day, "fi") == "20.5.2021"
+    assert format_date(day, "fi", "long") == "20. toukokuuta 2021"
+    assert format_date(day, "sv", "long") == "20 maj 2021"
+    assert format_date(day, "en") == "May 20, 2021"
+
+
+def test_short_names_for_templates() -> None:
+    assert money(Decimal("5"), "fi") == format_money(Decimal("5"), "fi")
+    assert number(3, "en") == "3"
+    from sisturva.locale import date
+
+    assert date(datetime.date(2024, 1, 2), "fi") == "2.1.2024"
+    assert date(2024, "fi") == "2024"
+
+
+def test_money_is_exact_for_cents() -> None:
+    # 0.1 + 0.2 in binary floating point is 0.30000000000000004; Decimal keeps it 0.30.
+    assert plain(format_money(Decimal("0.1") + Decimal("0.2"), "fi")) == "0,30 €"
