@@ -24,9 +24,8 @@ from yaml._yaml import CParser
 from yaml.reader import ReaderError
 
 from .findings import Finding, make
+from .layout import MAX_BYTES as MAX_BYTES
 
-MAX_BYTES = 1_000_000
-"""Files above this size are refused unread: no strategy record needs a megabyte."""
 MAX_DEPTH = 40
 """Nesting limit; the deepest legitimate path in the layout is about six levels."""
 

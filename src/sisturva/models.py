@@ -18,6 +18,8 @@ from pydantic import (
     model_validator,
 )
 
+from .layout import FOLDER_NAMES, SINGLE_FILE_NAMES
+
 LANGUAGES: tuple[str, ...] = ("fi", "sv", "en")
 Language = Literal["fi", "sv", "en"]
 
@@ -392,15 +394,14 @@ class Budget(Record):
 
 
 # The file kinds of the layout: folder (or file) name → model.
-SINGLE_FILES: dict[str, type[Model]] = {"sisturva.yaml": Settings, "strategy.yaml": StrategyDoc}
-FOLDERS: dict[str, type[Model]] = {
-    "organisations": Organisation,
-    "phenomena": Phenomenon,
-    "indicators": Indicator,
-    "priorities": Priority,
-    "commitments": CommitmentsFile,
-    "budgets": Budget,
-}
+SINGLE_FILES: dict[str, type[Model]] = dict(zip(SINGLE_FILE_NAMES, (Settings, StrategyDoc), strict=True))
+FOLDERS: dict[str, type[Model]] = dict(
+    zip(
+        FOLDER_NAMES,
+        (Organisation, Phenomenon, Indicator, Priority, CommitmentsFile, Budget),
+        strict=True,
+    )
+)
 # Schema names used by `schema` and by the files' yaml-language-server comments.
 SCHEMA_NAMES: dict[str, type[Model]] = {
     "settings": Settings,

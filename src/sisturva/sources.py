@@ -7,10 +7,9 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from .documents import MAX_BYTES
 from .errors import NotARepository
 from .findings import Finding, make
-from .models import FOLDERS, SINGLE_FILES
+from .layout import FOLDER_NAMES, MAX_BYTES, SINGLE_FILE_NAMES
 
 SETTINGS_FILE = "sisturva.yaml"
 
@@ -87,13 +86,13 @@ def read_tree(root: Path, max_bytes: int = MAX_BYTES, absolute: bool = False) ->
     """Every record file of the work tree under `root`, in a stable order."""
     prefix = display_prefix(root, absolute)
     files: list[SourceFile] = []
-    for name in SINGLE_FILES:
+    for name in SINGLE_FILE_NAMES:
         path = root / name
         if path.is_symlink():
             files.append(_symlink(name, prefix + name))
         elif path.exists():
             files.append(_read(path, name, prefix + name, max_bytes))
-    for folder in FOLDERS:
+    for folder in FOLDER_NAMES:
         base = root / folder
         if base.is_symlink():
             files.append(_symlink(folder, prefix + folder))
