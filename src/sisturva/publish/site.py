@@ -115,6 +115,16 @@ def index(strategy: Strategy) -> Index:
     )
 
 
+def verdicts(strategy: Strategy) -> dict[str, str]:
+    """Each goal's verdict key (on-track, off-track, achieved, no-data), from `sisturva status`."""
+    return {}
+
+
+def alignment(strategy: Strategy) -> dict[str, tuple[AlignmentRow, ...]]:
+    """Each organisation's allocated, committed and remaining euros by year, from `sisturva align`."""
+    return {}
+
+
 def _pick(text: Text, lang: str, default: str) -> tuple[str, str]:
     """The text to show on a page in `lang`, and the language it is in."""
     if isinstance(text, str):

@@ -1,0 +1,113 @@
+"""`render`: the published strategy (static site, Markdown document, open data) written atomically."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..errors import UsageError
+from ..findings import exit_code
+from ..models import LANGUAGES
+from . import Outcome
+
+FORMATS = ("site", "markdown", "data", "all")
+MARKER = ".sisturva-render"
+"""A file in every rendered folder: only such a folder (or an empty one) is ever replaced."""
+
+
+def languages(given: str | None, declared: list[str]) -> list[str]:
+    """The languages to render, in the repository's order (Finnish first)."""
+    if not given:
+        return list(declared)
+    wanted = [part.strip() for part in given.split(",") if part.strip()]
+    unknown = [lang for lang in wanted if lang not in LANGUAGES]
+    if unknown:
+        raise UsageError(f"--lang: unknown language {', '.join(unknown)}; choose from fi, sv, en")
+    missing = [lang for lang in wanted if lang not in declared]
+    if missing:
+        raise UsageError(
+            f"--lang: {', '.join(missing)} is not among the repository's languages "
+            f"({', '.join(declared)}); add it to sisturva.yaml first"
+        )
+    return [lang for lang in declared if lang in wanted]
+
+
+def formats(given: str) -> set[str]:
+    """The parts to render from `site,markdown,data` or `all`."""
+    parts = {part.strip() for part in given.split(",") if part.strip()}
+    unknown = parts - set(FORMATS)
+    if unknown or not parts:
+        raise UsageError(f"--format: unknown format {', '.join(sorted(unknown)) or given!r}; choose from {', '.join(FORMATS)}")
+    return {"site", "markdown", "data"} if "all" in parts else parts
+
+
+def _check_out(out: Path, root: Path) -> None:
+    """Refuse an output folder whose replacement would lose files that sisturva did not make."""
+    target = out.absolute().resolve()
+    cwd = Path.cwd().resolve()
+    for precious in (root.resolve(), cwd):
+        if target == precious or target in precious.parents:
+            raise UsageError(f"--out {out}: would replace {precious}; give a folder of its own, e.g. _site")
+    if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
+        raise UsageError(
+            f"--out {out}: the folder holds files not made by `sisturva render`; "
+            "give an empty or new folder"
+        )
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"--out {out}: exists and is not a folder")
+
+
+def run(path: str | None, out: str, lang: str | None, fmt: str, use_cache: bool = True) -> Outcome:
+    """Render the strategy at `path` into `out`."""
+    from ..reports.findings import text
+    from ..repository import load
+
+    parts = formats(fmt)
+    loaded = load(path, use_cache)
+    strategy = loaded.strategy
+    langs = languages(lang, list(strategy.settings.languages))
+    out_path = Path(out)
+    _check_out(out_path, loaded.root)
+    errors = [f for f in strategy.findings if f.severity == "error"]
+    if errors:
+        report = text(list(strategy.findings), {"summary": "nothing rendered: fix these first"}, False)
+        return Outcome("", exit_code(errors), report)
+
+    files: dict[str, bytes] = {}
+    downloads: list[str] = []
+    if "markdown" in parts:
+        from ..publish.markdown import document
+
+        for code in langs:
+            name = f"strategy.{code}.md"
+            files[name] = document(strategy, code).encode("utf-8")
+            downloads.append(name)
+    if "data" in parts:
+        from ..publish.opendata import open_data
+
+        for name, content in open_data(strategy).items():
+            files[f"data/{name}"] = content
+            downloads.append(f"data/{name}")
+    if "site" in parts:
+        from ..publish import site
+
+        override = loaded.root / (strategy.settings.templates or "templates")
+        env = site.environment(override if override.is_dir() else None)
+        extras = site.Extras(
+            verdicts=site.verdicts(strategy),
+            alignment=site.alignment(strategy),
+            changes=site.recent_changes(loaded.root),
+            downloads=tuple(downloads),
+        )
+        files.update(site.render(strategy, langs, env, extras))
+    files[MARKER] = b"This folder is written by `sisturva render` and replaced as a whole on each run.\n"
+
+    from ..publish.site import publish
+
+    done = publish(out_path, files)
+    shown = os.path.relpath(out_path) if not out_path.is_absolute() else str(out_path)
+    summary = (
+        f"rendered {len(files)} files into {shown} in {', '.join(langs)}: "
+        f"{done.written} written, {done.kept} unchanged, {done.removed} removed\n"
+    )
+    return Outcome("", 0, summary)
