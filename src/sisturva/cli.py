@@ -89,6 +89,24 @@ def schema(
     _emit(run(out, name))
 
 
+@app.command()
+def render(
+    out: Annotated[str, typer.Option("--out", "-o", help="Folder to write; replaced as a whole, atomically.")],
+    path: PathArg = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Languages, e.g. fi,sv,en (default: all the repository's).")
+    ] = None,
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="site, markdown, data or all (comma-separated).")
+    ] = "all",
+    no_cache: NoCache = False,
+) -> None:
+    """The published strategy: static site, Markdown document and open data."""
+    from .commands.render import run
+
+    _emit(run(path, out, lang, format, not no_cache))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; the one place where failures become exit codes."""
     from .errors import SisturvaError
