@@ -24,6 +24,9 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 test: $(STAMP)
+	@# The browser tests drive Debian's chromium (Playwright's own browser download cannot work offline).
+	command -v chromium >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
 	$(BIN)/pytest
 	$(MAKE) lint
 
