@@ -8,4 +8,6 @@ from .strategy import Strategy
 
 def run_all(strategy: Strategy) -> list[Finding]:
     """Validation findings plus every further rule set (alignment) of the strategy."""
-    return list(strategy.findings)
+    from .align import check as alignment
+
+    return [*strategy.findings, *alignment(strategy)]

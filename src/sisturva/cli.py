@@ -107,6 +107,44 @@ def render(
     _emit(run(path, out, lang, format, not no_cache))
 
 
+class AlignFormat(StrEnum):
+    """Formats of an alignment report."""
+
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+    github = "github"
+
+
+class Lang(StrEnum):
+    """Languages of what people read."""
+
+    fi = "fi"
+    sv = "sv"
+    en = "en"
+
+
+@app.command()
+def align(
+    path: PathArg = None,
+    format: Annotated[
+        AlignFormat, typer.Option("--format", "-f", help="text, markdown, json or github.")
+    ] = AlignFormat.text,
+    lang: Annotated[
+        Lang, typer.Option("--lang", help="Language of labels and money: fi, sv or en.")
+    ] = Lang.fi,
+    org: Annotated[str | None, typer.Option("--org", help="Only this organisation (its id).")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Only this year.")] = None,
+    strict: Strict = False,
+    no_cache: NoCache = False,
+) -> None:
+    """Each organisation's commitments against its own budget plan, by line and year."""
+    from .commands.align import run
+
+    fmt = format.value
+    _emit(run(path, fmt, lang.value, org, year, strict, not no_cache, _color(fmt)))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; the one place where failures become exit codes."""
     from .errors import SisturvaError

@@ -92,6 +92,19 @@ def format_date(value: datetime.date, lang: str | None = DEFAULT_LANG, style: Da
     return str(babel_date(value, format=style, locale=_lang(lang)))
 
 
+def localized(text: object, lang: str | None = DEFAULT_LANG) -> str:
+    """Record text (a plain string or a `{fi, sv, en}` mapping) in `lang`, else Finnish, Swedish, English."""
+    if text is None:
+        return ""
+    if isinstance(text, str):
+        return text
+    for code in (_lang(lang), *LANGS):
+        value = getattr(text, code, None)
+        if isinstance(value, str):
+            return value
+    return str(text)
+
+
 def plain(text: str) -> str:
     """The same text with no-break spaces as ordinary spaces."""
     return text.replace(NBSP, " ").replace(NNBSP, " ")
@@ -125,6 +138,7 @@ __all__ = [
     "format_number",
     "format_signed_money",
     "format_signed_number",
+    "localized",
     "money",
     "number",
     "plain",

@@ -1,0 +1,647 @@
+"""Budget alignment: each organisation's commitments against its own budget plan, by line and year."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from .documents import Path
+from .findings import Finding, did_you_mean, make
+from .models import Budget, Commitment, Period, Text
+from .strategy import Strategy
+
+ZERO = Decimal(0)
+
+MIN_PLAN_YEARS: Mapping[str, int] = {
+    "state-tts": 4,
+    "state-jts": 4,
+    "municipal": 3,
+    "wellbeing-services-county": 3,
+}
+"""Years a plan of each kind covers at least: TTS and JTS four (the frame of an electoral term),
+municipal and county financial plans three, the budget year first (kuntalaki 110 §)."""
+
+LISTED = 3
+"""Commitments named in an over-commitment message before `and N more`."""
+
+
+@dataclass(frozen=True, slots=True)
+class LineYear:
+    """One budget line in one year: what the plan gives and what commitments use."""
+
+    line: str
+    """The line's id, e.g. `26.30.02`."""
+    year: int
+    in_plan: bool
+    """False when commitments name a line the organisation's plan does not have."""
+    amount: Decimal | None
+    """The line's amount in the plan for the year; None when the plan gives none."""
+    allocated: Decimal | None
+    """The part allocated to the cooperation; None when the plan gives no allocation."""
+    committed: Decimal
+    """Euros the organisation's commitments use from the line in the year."""
+    person_years: Decimal
+    """Person-years the commitments record against the line in the year."""
+
+    @property
+    def limit(self) -> Decimal:
+        """What commitments may use: the allocation, else the line's amount, else nothing."""
+        if self.allocated is not None:
+            return self.allocated
+        return self.amount if self.amount is not None else ZERO
+
+    @property
+    def remaining(self) -> Decimal:
+        """The limit less what is committed (negative when over)."""
+        return self.limit - self.committed
+
+    @property
+    def over(self) -> Decimal:
+        """Euros committed beyond the limit (0 when within it)."""
+        return max(ZERO, self.committed - self.limit)
+
+
+@dataclass(frozen=True, slots=True)
+class YearFigures:
+    """One organisation's money and work for the cooperation in one year."""
+
+    year: int
+    planned: bool
+    """The year is within the years the organisation's plan covers."""
+    allocated: Decimal
+    """The sum of the plan's lines' limits: allocations, or whole amounts where none is given."""
+    committed: Decimal
+    """Euros all the organisation's commitments use in the year."""
+    person_years_available: Decimal | None
+    """Person-years the organisation made available; None when its plan says nothing for the year."""
+    person_years: Decimal
+    """Person-years the commitments use."""
+    lines: tuple[LineYear, ...] = ()
+
+    @property
+    def remaining(self) -> Decimal:
+        """Allocated less committed (negative when over)."""
+        return self.allocated - self.committed
+
+    @property
+    def over(self) -> Decimal:
+        """Euros committed beyond each line's limit, summed over the lines."""
+        return sum((line.over for line in self.lines), ZERO)
+
+    @property
+    def person_years_remaining(self) -> Decimal | None:
+        """Person-years available less those used; None when nothing was made available."""
+        if self.person_years_available is None:
+            return None
+        return self.person_years_available - self.person_years
+
+
+@dataclass(frozen=True)
+class OrgAlignment:
+    """One organisation's plan, commitments and figures by year."""
+
+    organisation: str
+    name: Text
+    plan: Budget | None
+    years: tuple[YearFigures, ...]
+    commitments: int
+    """Commitments that count (all but the cancelled)."""
+    resourced: int
+    """Of those, commitments with resources."""
+
+
+@dataclass(frozen=True, slots=True)
+class Scoped:
+    """A finding with the organisation and year it concerns, for narrowing a report."""
+
+    finding: Finding
+    organisation: str | None = None
+    year: int | None = None
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """The alignment of a whole strategy: figures per organisation, and findings."""
+
+    organisations: tuple[OrgAlignment, ...]
+    scoped: tuple[Scoped, ...] = field(default=())
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Every finding, ordered by file and position."""
+        return sorted((s.finding for s in self.scoped), key=Finding.sort_key)
+
+    def narrowed(self, organisation: str | None = None, year: int | None = None) -> Alignment:
+        """Only one organisation and/or one year, with the findings that concern them."""
+        orgs = self.organisations
+        scoped = self.scoped
+        if organisation is not None:
+            orgs = tuple(o for o in orgs if o.organisation == organisation)
+            scoped = tuple(s for s in scoped if s.organisation == organisation)
+        if year is not None:
+            orgs = tuple(replace(o, years=tuple(y for y in o.years if y.year == year)) for o in orgs)
+            scoped = tuple(s for s in scoped if s.year in (None, year))
+        return Alignment(orgs, scoped)
+
+
+def covers(period: Period, year: int) -> bool:
+    """Whether `year` is within `period` (an open end covers every later year)."""
+    return period.start <= year and (period.end is None or year <= period.end)
+
+
+def _name(strategy: Strategy, org: str) -> Text:
+    known = strategy.organisations.get(org)
+    if known is None:
+        return org
+    return known.short_name or known.name
+
+
+def _money(amount: Decimal) -> str:
+    from .locale import format_money
+
+    return format_money(amount, "fi")
+
+
+def _number(value: Decimal) -> str:
+    from .locale import format_number
+
+    return format_number(value, "fi")
+
+
+def _listed(uses: Sequence[tuple[str, Decimal]], unit: str) -> str:
+    """`(a 120 000 €, b 110 000 € and 2 more)` naming the largest uses first."""
+    ordered = sorted(uses, key=lambda u: (-u[1], u[0]))
+    shown = [f"{cid} {_money(v) if unit == '€' else _number(v)}" for cid, v in ordered[:LISTED]]
+    more = f" and {len(ordered) - LISTED} more" if len(ordered) > LISTED else ""
+    return "(" + ", ".join(shown) + more + ")"
+
+
+class _Org:
+    """Collects one organisation's figures and findings."""
+
+    def __init__(self, strategy: Strategy, org: str, out: list[Scoped]) -> None:
+        self.s = strategy
+        self.org = org
+        self.out = out
+        self.plan = strategy.budgets.get(org)
+        # A plan whose file failed validation is unknown, not absent: plan rules stay quiet then.
+        self.plan_broken = self.plan is None and org in strategy.broken.get("budgets", frozenset())
+        self.items = [c for c in strategy.commitments.get(org, ()) if c.status != "cancelled"]
+        self.lines = {line.id: line for line in self.plan.lines} if self.plan else {}
+        # (line, year) → uses by commitment, euros and person-years.
+        self.euros: dict[tuple[str, int], list[tuple[str, Decimal]]] = {}
+        self.work: dict[int, list[tuple[str, Decimal]]] = {}
+        self.line_work: dict[tuple[str, int], Decimal] = {}
+
+    def add(
+        self, code: str, message: str, kind: str, record: str, sub: Path, year: int | None = None
+    ) -> None:
+        self.out.append(Scoped(self.s.finding(code, message, kind, record, sub), self.org, year))
+
+    def budget_path(self) -> str:
+        located = self.s.where.get(("budgets", self.org))
+        return self.s.display(located.rel) if located else f"budgets/{self.org}.yaml"
+
+    def commitments(self) -> None:
+        plan = self.plan
+        targets = {t.id for t in plan.performance_targets} if plan else set()
+        for item in self.items:
+            cid = item.id
+            if not item.resources:
+                self.add(
+                    "SIS306",
+                    f"commitment '{cid}' has no resources: not yet resourced; "
+                    "add its euros and person-years by year and budget line",
+                    "commitments",
+                    cid,
+                    ("id",),
+                )
+            self._target(item, targets)
+            for ri, res in enumerate(item.resources):
+                at: Path = ("resources", ri)
+                key = (res.budget_line, res.year)
+                if res.euros:
+                    self.euros.setdefault(key, []).append((cid, res.euros))
+                if res.person_years:
+                    self.work.setdefault(res.year, []).append((cid, res.person_years))
+                    self.line_work[key] = self.line_work.get(key, ZERO) + res.person_years
+                if plan is None:
+                    continue
+                if res.budget_line not in self.lines:
+                    self.add(
+                        "SIS301",
+                        f"budget line '{res.budget_line}' is not in the budget plan of {self.org}"
+                        f"{did_you_mean(res.budget_line, self.lines)}; use one of its lines or add the line "
+                        f"to {self.budget_path()}",
+                        "commitments",
+                        cid,
+                        (*at, "budget_line"),
+                        res.year,
+                    )
+                if not covers(plan.years, res.year):
+                    self.add(
+                        "SIS303",
+                        f"{res.year} is outside the years the plan of {self.org} covers "
+                        f"({plan.years.start}–{plan.years.end or ''}): not yet planned",
+                        "commitments",
+                        cid,
+                        (*at, "year"),
+                        res.year,
+                    )
+
+    def _target(self, item: Commitment, targets: set[str]) -> None:
+        plan = self.plan
+        if item.performance_target is not None:
+            if self.plan_broken or item.performance_target in targets:
+                return
+            where = (
+                f"the budget plan of {self.org}{did_you_mean(item.performance_target, targets)}"
+                if plan is not None
+                else f"any plan: {self.org} has no budget plan"
+            )
+            self.add(
+                "SIS307",
+                f"performance target '{item.performance_target}' is not in {where}",
+                "commitments",
+                item.id,
+                ("performance_target",),
+            )
+        elif item.resources and plan is not None and targets:
+            self.add(
+                "SIS308",
+                f"commitment '{item.id}' is tied to none of the own performance targets of {self.org}; "
+                f"set performance_target to one of: {', '.join(sorted(targets))}",
+                "commitments",
+                item.id,
+                ("id",),
+            )
+
+    def no_plan(self) -> None:
+        with_money = [c for c in self.items if any(r.euros for r in c.resources)]
+        if self.plan is not None or self.plan_broken or not with_money:
+            return
+        total = sum((r.euros for c in with_money for r in c.resources), ZERO)
+        located = self.s.where[("commitments", with_money[0].id)]
+        doc = self.s.documents[located.rel]
+        line, column = doc.locate(("organisation",))
+        count = f"{len(with_money)} commitment" + ("s" if len(with_money) > 1 else "")
+        self.out.append(
+            Scoped(
+                make(
+                    "SIS302",
+                    f"{self.org} has {count} with money ({_money(total)}) but no budget plan; "
+                    f"add budgets/{self.org}.yaml",
+                    doc.path,
+                    line,
+                    column,
+                    self.org,
+                ),
+                self.org,
+            )
+        )
+
+    def plan_rules(self) -> None:
+        plan = self.plan
+        if plan is None:
+            return
+        required = MIN_PLAN_YEARS.get(plan.kind)
+        if required and plan.years.end is not None:
+            length = plan.years.end - plan.years.start + 1
+            if length < required:
+                self.add(
+                    "SIS309",
+                    f"a {plan.kind} plan covers at least {required} years, the budget year first; "
+                    f"this one covers {length} ({plan.years.start}–{plan.years.end})",
+                    "budgets",
+                    self.org,
+                    ("years",),
+                )
+        if plan.status == "draft":
+            self.add(
+                "SIS310",
+                f"the budget plan of {self.org} is a draft: its commitments rest on figures not yet adopted",
+                "budgets",
+                self.org,
+                ("status",),
+            )
+
+    def over_commitment(self) -> None:
+        plan = self.plan
+        if plan is None:
+            return
+        index = {line.id: li for li, line in enumerate(plan.lines)}
+        for (line_id, year), uses in self.euros.items():
+            if line_id not in self.lines or not covers(plan.years, year):
+                continue
+            line = self.lines[line_id]
+            committed = sum((v for _, v in uses), ZERO)
+            amounts = [(ai, a) for ai, a in enumerate(line.amounts) if a.year == year]
+            li = index[line_id]
+            if not amounts:
+                self.add(
+                    "SIS304",
+                    f"the plan gives line '{line_id}' no amount for {year}, but commitments use "
+                    f"{_money(committed)} {_listed(uses, '€')}",
+                    "budgets",
+                    self.org,
+                    ("lines", li, "amounts" if line.amounts else "id"),
+                    year,
+                )
+                continue
+            ai, amount = amounts[0]
+            limit = amount.allocated if amount.allocated is not None else amount.euros
+            if committed <= limit:
+                continue
+            what = "allocated to the cooperation" if amount.allocated is not None else "of the line's amount"
+            self.add(
+                "SIS304",
+                f"commitments use {_money(committed)} of line '{line_id}' in {year}, "
+                f"{_money(committed - limit)} over the {_money(limit)} {what} {_listed(uses, '€')}",
+                "budgets",
+                self.org,
+                ("lines", li, "amounts", ai, "allocated" if amount.allocated is not None else "euros"),
+                year,
+            )
+        for year, uses in self.work.items():
+            if not covers(plan.years, year):
+                continue
+            used = sum((v for _, v in uses), ZERO)
+            entries = [(pi, p) for pi, p in enumerate(plan.person_years) if p.year == year]
+            if not entries:
+                self.add(
+                    "SIS305",
+                    f"{self.org} makes no person-years available for {year}, but commitments use "
+                    f"{_number(used)} {_listed(uses, 'py')}",
+                    "budgets",
+                    self.org,
+                    ("person_years",),
+                    year,
+                )
+                continue
+            pi, available = entries[0]
+            if used > available.available:
+                self.add(
+                    "SIS305",
+                    f"commitments use {_number(used)} person-years in {year}, "
+                    f"{_number(used - available.available)} over the {_number(available.available)} "
+                    f"{self.org} made available {_listed(uses, 'py')}",
+                    "budgets",
+                    self.org,
+                    ("person_years", pi, "available"),
+                    year,
+                )
+
+    def figures(self) -> OrgAlignment:
+        plan = self.plan
+        years: set[int] = {year for _, year in self.euros} | set(self.work)
+        years |= {year for _, year in self.line_work}
+        if plan is not None:
+            last = plan.years.end
+            for line in plan.lines:
+                years.update(a.year for a in line.amounts)
+            years.update(p.year for p in plan.person_years)
+            if last is None:
+                last = max([plan.years.start, *years])
+            years.update(range(plan.years.start, last + 1))
+        available = {p.year: p.available for p in plan.person_years} if plan else {}
+        rows: list[YearFigures] = []
+        for year in sorted(years):
+            lines: list[LineYear] = []
+            seen: set[str] = set()
+            for line in plan.lines if plan else ():
+                amount = next((a for a in line.amounts if a.year == year), None)
+                key = (line.id, year)
+                committed = sum((v for _, v in self.euros.get(key, ())), ZERO)
+                if amount is None and not committed and key not in self.line_work:
+                    continue
+                seen.add(line.id)
+                lines.append(
+                    LineYear(
+                        line.id,
+                        year,
+                        True,
+                        amount.euros if amount else None,
+                        amount.allocated if amount else None,
+                        committed,
+                        self.line_work.get(key, ZERO),
+                    )
+                )
+            unknown = sorted({line for line, y in (*self.euros, *self.line_work) if y == year} - seen)
+            for line_id in unknown:
+                key = (line_id, year)
+                committed = sum((v for _, v in self.euros.get(key, ())), ZERO)
+                lines.append(
+                    LineYear(line_id, year, False, None, None, committed, self.line_work.get(key, ZERO))
+                )
+            rows.append(
+                YearFigures(
+                    year=year,
+                    planned=plan is not None and covers(plan.years, year),
+                    allocated=sum((ly.limit for ly in lines if ly.in_plan), ZERO),
+                    committed=sum((ly.committed for ly in lines), ZERO),
+                    person_years_available=available.get(year),
+                    person_years=sum((v for _, v in self.work.get(year, ())), ZERO),
+                    lines=tuple(lines),
+                )
+            )
+        return OrgAlignment(
+            organisation=self.org,
+            name=_name(self.s, self.org),
+            plan=plan,
+            years=tuple(rows),
+            commitments=len(self.items),
+            resourced=sum(1 for c in self.items if c.resources),
+        )
+
+
+def _coverage(strategy: Strategy, out: list[Scoped]) -> None:
+    """Active goals no resourced commitment serves; group members with no commitment to a priority."""
+    broken = strategy.broken.get("commitments", frozenset())
+    served: set[str] = set()
+    committed_to: set[tuple[str, str]] = set()
+    for org, item in strategy.all_commitments():
+        if item.status == "cancelled":
+            continue
+        for goal_id in item.goals:
+            if item.resources:
+                served.add(goal_id)
+            priority = strategy.goal_priority.get(goal_id)
+            if priority is not None:
+                committed_to.add((org, priority))
+    for pid, prio in strategy.priorities.items():
+        if prio.status != "active":
+            continue
+        for goal in prio.goals:
+            # Coverage is unknown while some commitments fail validation: say nothing then.
+            if broken or goal.status != "active" or goal.id in served:
+                continue
+            if strategy.goal_priority.get(goal.id) != pid:
+                continue  # a duplicate id, reported by validation
+            out.append(
+                Scoped(
+                    strategy.finding(
+                        "SIS311",
+                        f"active goal '{goal.id}' is served by no resourced commitment",
+                        "goals",
+                        goal.id,
+                        ("id",),
+                    )
+                )
+            )
+        seen: set[str] = set()
+        members: list[tuple[str, Path]] = []
+        group = prio.group
+        members.extend((m, ("group", "members", i)) for i, m in enumerate(group.members))
+        for si, sub in enumerate(group.subgroups):
+            members.extend((m, ("group", "subgroups", si, "members", i)) for i, m in enumerate(sub.members))
+        for member, loc in members:
+            if member in seen:
+                continue
+            seen.add(member)
+            if (member, pid) in committed_to or member in broken or member not in strategy.organisations:
+                continue
+            out.append(
+                Scoped(
+                    strategy.finding(
+                        "SIS312",
+                        f"{member} is in the group of priority '{pid}' but has no commitment to its goals",
+                        "priorities",
+                        pid,
+                        loc,
+                    ),
+                    member,
+                )
+            )
+
+
+def align(strategy: Strategy) -> Alignment:
+    """Every organisation's commitments against its own budget plan, with the findings of each rule."""
+    out: list[Scoped] = []
+    orgs = sorted(set(strategy.budgets) | {o for o, items in strategy.commitments.items() if items})
+    result: list[OrgAlignment] = []
+    for org in orgs:
+        collector = _Org(strategy, org, out)
+        collector.commitments()
+        collector.no_plan()
+        collector.plan_rules()
+        collector.over_commitment()
+        result.append(collector.figures())
+    _coverage(strategy, out)
+    return Alignment(tuple(result), tuple(out))
+
+
+def check(strategy: Strategy) -> list[Finding]:
+    """The alignment findings of a strategy (for `checks.run_all`)."""
+    return align(strategy).findings
+
+
+@dataclass(frozen=True, slots=True)
+class YearDelta:
+    """How a change moved one organisation's money and work in one year, against its plan."""
+
+    organisation: str
+    name: Text
+    year: int
+    allocated_before: Decimal
+    allocated_after: Decimal
+    committed_before: Decimal
+    committed_after: Decimal
+    over_before: Decimal
+    over_after: Decimal
+    person_years_before: Decimal
+    person_years_after: Decimal
+    available_before: Decimal | None
+    available_after: Decimal | None
+
+    @property
+    def allocated(self) -> Decimal:
+        """Change in what the plan allocates."""
+        return self.allocated_after - self.allocated_before
+
+    @property
+    def committed(self) -> Decimal:
+        """Change in what commitments use."""
+        return self.committed_after - self.committed_before
+
+    @property
+    def person_years(self) -> Decimal:
+        """Change in the person-years commitments use."""
+        return self.person_years_after - self.person_years_before
+
+    @property
+    def remaining_after(self) -> Decimal:
+        """What is left of the allocation after the change (negative when over)."""
+        return self.allocated_after - self.committed_after
+
+
+def _by_year(alignment: Alignment) -> dict[tuple[str, int], tuple[Text, YearFigures]]:
+    return {(o.organisation, y.year): (o.name, y) for o in alignment.organisations for y in o.years}
+
+
+def compare(before: Strategy, after: Strategy) -> tuple[YearDelta, ...]:
+    """Per organisation and year, what changed in allocations, commitments and person-years."""
+    return compare_alignments(align(before), align(after))
+
+
+def compare_alignments(before: Alignment, after: Alignment) -> tuple[YearDelta, ...]:
+    """`compare` for alignments already computed."""
+    old, new = _by_year(before), _by_year(after)
+    empty = YearFigures(0, False, ZERO, ZERO, None, ZERO)
+    deltas: list[YearDelta] = []
+    for key in sorted(set(old) | set(new)):
+        name, b = old.get(key, (key[0], empty))
+        name, a = new.get(key, (name, empty))
+        changed = (
+            a.allocated != b.allocated
+            or a.committed != b.committed
+            or a.over != b.over
+            or a.person_years != b.person_years
+            or a.person_years_available != b.person_years_available
+        )
+        if not changed:
+            continue
+        deltas.append(
+            YearDelta(
+                key[0],
+                name,
+                key[1],
+                b.allocated,
+                a.allocated,
+                b.committed,
+                a.committed,
+                b.over,
+                a.over,
+                b.person_years,
+                a.person_years,
+                b.person_years_available,
+                a.person_years_available,
+            )
+        )
+    return tuple(deltas)
+
+
+def committed_by_line(strategy: Strategy) -> dict[tuple[str, str, int], Decimal]:
+    """Euros committed by (organisation, line, year): the totals the property tests watch."""
+    totals: dict[tuple[str, str, int], Decimal] = {}
+    for org in align(strategy).organisations:
+        for year in org.years:
+            for line in year.lines:
+                totals[(org.organisation, line.line, line.year)] = line.committed
+    return totals
+
+
+__all__ = [
+    "Alignment",
+    "LineYear",
+    "OrgAlignment",
+    "Scoped",
+    "YearDelta",
+    "YearFigures",
+    "align",
+    "check",
+    "committed_by_line",
+    "compare",
+    "compare_alignments",
+    "covers",
+]

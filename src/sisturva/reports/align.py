@@ -1,0 +1,451 @@
+"""Budget alignment as text (rich tables), Markdown and JSON; and the money delta of a change."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from ..align import Alignment, OrgAlignment, YearDelta, YearFigures
+from ..findings import Finding, counts
+from ..locale import format_money, format_number, format_signed_money, format_signed_number, localized
+from .findings import github as findings_github
+from .findings import summary_line
+
+WIDTH = 100
+"""Text reports are laid out for this many columns, so they read the same in a log as on a terminal."""
+
+LABELS: Mapping[str, Mapping[str, str]] = {
+    "fi": {
+        "title": "Budjettikytkentä",
+        "year": "Vuosi",
+        "allocated": "Kohdennettu",
+        "committed": "Sidottu",
+        "remaining": "Jäljellä",
+        "person_years": "Henkilötyövuodet",
+        "available": "käytettävissä olevat henkilötyövuodet",
+        "adopted": "hyväksytty",
+        "draft": "luonnos",
+        "no_plan": "ei talousarviosuunnitelmaa",
+        "not_planned": "vuosi on suunnitelman ulkopuolella: ei vielä suunniteltu",
+        "commitments": "sitoumuksia {n}, joista resursoitu {m}",
+        "no_years": "ei resursoituja vuosia",
+        "other": "Muut havainnot",
+        "nothing": "ei talousarviosuunnitelmia eikä sitoumuksia",
+        "over": "{x} yli kohdennuksen",
+        "left": "{x} jäljellä",
+        "changes": "Muutokset budjettikytkentään",
+        "no_change": "ei muutoksia budjettikytkentään",
+    },
+    "sv": {
+        "title": "Budgetkoppling",
+        "year": "År",
+        "allocated": "Anvisat",
+        "committed": "Bundet",
+        "remaining": "Kvar",
+        "person_years": "Årsverken",
+        "available": "tillgängliga årsverken",
+        "adopted": "antagen",
+        "draft": "utkast",
+        "no_plan": "ingen budgetplan",
+        "not_planned": "året ligger utanför planen: ännu inte planerat",
+        "commitments": "{n} åtaganden, varav {m} med resurser",
+        "no_years": "inga år med resurser",
+        "other": "Övriga iakttagelser",
+        "nothing": "inga budgetplaner eller åtaganden",
+        "over": "{x} över det anvisade",
+        "left": "{x} kvar",
+        "changes": "Ändringar i budgetkopplingen",
+        "no_change": "inga ändringar i budgetkopplingen",
+    },
+    "en": {
+        "title": "Budget alignment",
+        "year": "Year",
+        "allocated": "Allocated",
+        "committed": "Committed",
+        "remaining": "Remaining",
+        "person_years": "Person-years",
+        "available": "person-years available",
+        "adopted": "adopted",
+        "draft": "draft",
+        "no_plan": "no budget plan",
+        "not_planned": "the year is outside the plan: not yet planned",
+        "commitments": "{n} commitments, {m} resourced",
+        "no_years": "no resourced years",
+        "other": "Other findings",
+        "nothing": "no budget plans or commitments",
+        "over": "{x} over the allocation",
+        "left": "{x} remaining",
+        "changes": "Changes to budget alignment",
+        "no_change": "no change to budget alignment",
+    },
+}
+
+PLAN_KINDS: Mapping[str, Mapping[str, str]] = {
+    "fi": {
+        "state-tts": "toiminta- ja taloussuunnitelma (TTS)",
+        "state-jts": "julkisen talouden suunnitelma (JTS)",
+        "state-budget": "valtion talousarvio",
+        "municipal": "kunnan talousarvio ja taloussuunnitelma",
+        "wellbeing-services-county": "hyvinvointialueen talousarvio ja taloussuunnitelma",
+        "ngo": "järjestön talousarvio",
+        "other": "talousarvio",
+    },
+    "sv": {
+        "state-tts": "verksamhets- och ekonomiplan (VEP)",
+        "state-jts": "plan för de offentliga finanserna",
+        "state-budget": "statsbudget",
+        "municipal": "kommunens budget och ekonomiplan",
+        "wellbeing-services-county": "välfärdsområdets budget och ekonomiplan",
+        "ngo": "organisationens budget",
+        "other": "budget",
+    },
+    "en": {
+        "state-tts": "operating and financial plan (TTS)",
+        "state-jts": "General Government Fiscal Plan (JTS)",
+        "state-budget": "state budget",
+        "municipal": "municipal budget and financial plan",
+        "wellbeing-services-county": "wellbeing services county budget and financial plan",
+        "ngo": "NGO budget",
+        "other": "budget",
+    },
+}
+
+NOT_PLANNED_MARK = "*"
+
+
+def _labels(lang: str) -> Mapping[str, str]:
+    return LABELS.get(lang, LABELS["fi"])
+
+
+def plan_line(org: OrgAlignment, lang: str) -> str:
+    """`toiminta- ja taloussuunnitelma (TTS) 2022–2025, hyväksytty · sitoumuksia 2, joista resursoitu 2`."""
+    words = _labels(lang)
+    plan = org.plan
+    if plan is None:
+        head = words["no_plan"]
+    else:
+        kind = PLAN_KINDS.get(lang, PLAN_KINDS["fi"])[plan.kind]
+        head = f"{kind} {plan.years.start}–{plan.years.end or ''}, {words[plan.status]}"
+    return head + " · " + words["commitments"].format(n=org.commitments, m=org.resourced)
+
+
+def _person_years(year: YearFigures, lang: str) -> str:
+    used = format_number(year.person_years, lang)
+    available = year.person_years_available
+    return f"{used} / " + (format_number(available, lang) if available is not None else "–")
+
+
+def _row(year: YearFigures, lang: str) -> list[str]:
+    remaining = year.remaining
+    return [
+        str(year.year) + ("" if year.planned else NOT_PLANNED_MARK),
+        format_money(year.allocated, lang),
+        format_money(year.committed, lang),
+        format_money(remaining, lang) if remaining >= 0 else format_signed_money(remaining, lang),
+        _person_years(year, lang),
+    ]
+
+
+def _split(alignment: Alignment) -> tuple[dict[str, list[Finding]], list[Finding]]:
+    """Findings by the organisation whose table they go under, and the rest."""
+    tables = {o.organisation for o in alignment.organisations}
+    by_org: dict[str, list[Finding]] = {}
+    rest: list[Finding] = []
+    for scoped in alignment.scoped:
+        if scoped.organisation in tables:
+            by_org.setdefault(scoped.organisation, []).append(scoped.finding)
+        else:
+            rest.append(scoped.finding)
+    return by_org, rest
+
+
+def _finding_line(f: Finding) -> str:
+    where = f.path + (f":{f.line}" if f.line else "") + (f":{f.column}" if f.column else "")
+    return f"{where}: {f.severity} {f.code}: {f.message}"
+
+
+_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def text(alignment: Alignment, lang: str = "fi", color: bool = False) -> str:
+    """A table per organisation (year × allocated, committed, remaining, person-years), its findings below."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    words = _labels(lang)
+    console = Console(
+        width=WIDTH,
+        force_terminal=color,
+        no_color=not color,
+        highlight=False,
+        emoji=False,
+        markup=False,
+        soft_wrap=False,
+    )
+    by_org, rest = _split(alignment)
+
+    def findings(items: Sequence[Finding]) -> None:
+        for f in sorted(items, key=Finding.sort_key):
+            line = Text(_finding_line(f))
+            if color:
+                start = line.plain.find(f" {f.severity} ") + 1
+                line.stylize(_STYLE[f.severity], start, start + len(f.severity))
+            console.print(line, soft_wrap=True)
+
+    with console.capture() as captured:
+        unplanned = False
+        for org in alignment.organisations:
+            name = localized(org.name, lang)
+            console.print(Text(f"{name} ({org.organisation})", style="bold" if color else ""), soft_wrap=True)
+            console.print(Text(plan_line(org, lang)), soft_wrap=True)
+            if org.years:
+                table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
+                table.add_column(words["year"], no_wrap=True)
+                for key in ("allocated", "committed", "remaining", "person_years"):
+                    table.add_column(words[key], justify="right", no_wrap=True)
+                for year in org.years:
+                    unplanned = unplanned or not year.planned
+                    cells = _row(year, lang)
+                    over = color and year.remaining < 0
+                    table.add_row(
+                        *[Text(c, style="red" if over and i == 3 else "") for i, c in enumerate(cells)]
+                    )
+                console.print(table)
+            else:
+                console.print(Text(words["no_years"]))
+            if by_org.get(org.organisation):
+                console.print()
+                findings(by_org[org.organisation])
+            console.print()
+        if not alignment.organisations:
+            console.print(Text(words["nothing"]))
+            console.print()
+        if unplanned:
+            console.print(Text(f"{NOT_PLANNED_MARK} {words['not_planned']}"), soft_wrap=True)
+            console.print()
+        if rest:
+            console.print(Text(words["other"], style="bold" if color else ""))
+            findings(rest)
+            console.print()
+        all_findings = alignment.findings
+        mark = "✓ " if not counts(all_findings)["error"] else "✗ "
+        console.print(Text(mark + summary_line(all_findings)))
+    out = captured.get()
+    return "\n".join(line.rstrip() for line in out.split("\n"))
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~-])")
+
+
+def md(value: str) -> str:
+    """Record text safe inside Markdown (and a table cell): no markup, no HTML, no @mentions."""
+    flat = " ".join(value.split())
+    escaped = _MD_SPECIAL.sub(r"\\\1", flat)
+    return escaped.replace("@", "@\u200b").replace("&", "&amp;")
+
+
+def _md_finding(f: Finding) -> str:
+    where = f.path + (f":{f.line}" if f.line else "") + (f":{f.column}" if f.column else "")
+    return f"- **{f.severity}** {f.code} `{where.replace('`', '')}`: {md(f.message)}"
+
+
+def markdown(alignment: Alignment, lang: str = "fi", level: int = 2) -> str:
+    """The same report as Markdown: a heading and a table per organisation, findings as lists."""
+    words = _labels(lang)
+    head = "#" * level
+    out: list[str] = [f"{head} {words['title']}", ""]
+    by_org, rest = _split(alignment)
+    unplanned = False
+    for org in alignment.organisations:
+        out.append(f"{head}# {md(localized(org.name, lang))}")
+        out.append("")
+        out.append(md(plan_line(org, lang)))
+        out.append("")
+        if org.years:
+            cols = [words[k] for k in ("year", "allocated", "committed", "remaining", "person_years")]
+            out.append("| " + " | ".join(cols) + " |")
+            out.append("|---|---:|---:|---:|---:|")
+            for year in org.years:
+                unplanned = unplanned or not year.planned
+                cells = _row(year, lang)
+                cells[0] = cells[0].replace(NOT_PLANNED_MARK, "\\" + NOT_PLANNED_MARK)
+                if year.remaining < 0:
+                    cells[3] = f"**{cells[3]}**"
+                out.append("| " + " | ".join(cells) + " |")
+            out.append("")
+        else:
+            out.append(words["no_years"])
+            out.append("")
+        items = by_org.get(org.organisation, [])
+        if items:
+            out.extend(_md_finding(f) for f in sorted(items, key=Finding.sort_key))
+            out.append("")
+    if not alignment.organisations:
+        out.extend([words["nothing"], ""])
+    if unplanned:
+        out.extend([f"\\{NOT_PLANNED_MARK} {words['not_planned']}", ""])
+    if rest:
+        out.extend([f"{head}# {words['other']}", ""])
+        out.extend(_md_finding(f) for f in sorted(rest, key=Finding.sort_key))
+        out.append("")
+    all_findings = alignment.findings
+    out.append(("✓ " if not counts(all_findings)["error"] else "✗ ") + summary_line(all_findings))
+    return "\n".join(out) + "\n"
+
+
+def number(value: Decimal | None) -> int | float | None:
+    """A Decimal as a JSON number: an integer when whole, else the shortest float that prints it exactly."""
+    if value is None:
+        return None
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def _year_dict(year: YearFigures) -> dict[str, Any]:
+    return {
+        "year": year.year,
+        "planned": year.planned,
+        "allocated": number(year.allocated),
+        "committed": number(year.committed),
+        "remaining": number(year.remaining),
+        "over": number(year.over),
+        "person_years": {
+            "available": number(year.person_years_available),
+            "committed": number(year.person_years),
+            "remaining": number(year.person_years_remaining),
+        },
+        "lines": [
+            {
+                "line": line.line,
+                "in_plan": line.in_plan,
+                "amount": number(line.amount),
+                "allocated": number(line.allocated),
+                "limit": number(line.limit),
+                "committed": number(line.committed),
+                "remaining": number(line.remaining),
+                "person_years": number(line.person_years),
+            }
+            for line in year.lines
+        ],
+    }
+
+
+def _org_dict(org: OrgAlignment, lang: str) -> dict[str, Any]:
+    plan = org.plan
+    return {
+        "id": org.organisation,
+        "name": localized(org.name, lang),
+        "plan": None
+        if plan is None
+        else {
+            "kind": plan.kind,
+            "status": plan.status,
+            "years": {"start": plan.years.start, "end": plan.years.end},
+        },
+        "commitments": org.commitments,
+        "resourced": org.resourced,
+        "years": [_year_dict(y) for y in org.years],
+    }
+
+
+def as_dict(alignment: Alignment, lang: str = "fi") -> dict[str, Any]:
+    """The JSON report as data: organisations with per-year figures, findings and counts."""
+    findings = alignment.findings
+    return {
+        "currency": "EUR",
+        "organisations": [_org_dict(o, lang) for o in alignment.organisations],
+        "findings": [f.as_dict() for f in findings],
+        "counts": counts(findings),
+    }
+
+
+def as_json(alignment: Alignment, lang: str = "fi", color: bool = False) -> str:
+    """The JSON report: per-organisation per-year figures as numbers, findings in the DESIGN contract."""
+    return json.dumps(as_dict(alignment, lang), ensure_ascii=False, indent=2) + "\n"
+
+
+def github(alignment: Alignment, lang: str = "fi", color: bool = False) -> str:
+    """GitHub workflow annotations of the findings."""
+    return findings_github(alignment.findings, {})
+
+
+def _markdown(alignment: Alignment, lang: str = "fi", color: bool = False) -> str:
+    return markdown(alignment, lang)
+
+
+FORMATS: Mapping[str, Callable[[Alignment, str, bool], str]] = {
+    "text": text,
+    "markdown": _markdown,
+    "json": as_json,
+    "github": github,
+}
+
+
+# The money delta of a change, for `diff` and `review`.
+
+
+def delta_line(delta: YearDelta, lang: str = "fi") -> str:
+    """`Hätäkeskuslaitos 2024: sidottu +120 000 €, 30 000 € yli kohdennuksen`."""
+    words = _labels(lang)
+    parts: list[str] = []
+    if delta.allocated:
+        parts.append(f"{words['allocated'].lower()} {format_signed_money(delta.allocated, lang)}")
+    if delta.committed:
+        parts.append(f"{words['committed'].lower()} {format_signed_money(delta.committed, lang)}")
+    if delta.person_years:
+        parts.append(f"{words['person_years'].lower()} {format_signed_number(delta.person_years, lang)}")
+    if delta.available_after != delta.available_before:
+        before = delta.available_before or Decimal(0)
+        after = delta.available_after or Decimal(0)
+        parts.append(f"{words['available']} {format_signed_number(after - before, lang)}")
+    if delta.over_after > 0:
+        parts.append(words["over"].format(x=format_money(delta.over_after, lang)))
+    elif delta.allocated_after or delta.committed_after:
+        parts.append(words["left"].format(x=format_money(delta.remaining_after, lang)))
+    return f"{localized(delta.name, lang)} {delta.year}: " + ", ".join(parts)
+
+
+def deltas_text(deltas: Sequence[YearDelta], lang: str = "fi") -> str:
+    """The delta block for a text report: a heading and one line per organisation and year."""
+    words = _labels(lang)
+    if not deltas:
+        return words["no_change"] + "\n"
+    return words["changes"] + "\n" + "".join(f"  {delta_line(d, lang)}\n" for d in deltas)
+
+
+def deltas_markdown(deltas: Sequence[YearDelta], lang: str = "fi", level: int = 3) -> str:
+    """The delta block for a Markdown report: a heading and a list (over-allocation in bold)."""
+    words = _labels(lang)
+    out = [f"{'#' * level} {words['changes']}", ""]
+    if not deltas:
+        out.append(words["no_change"])
+    for d in deltas:
+        line = md(delta_line(d, lang))
+        out.append(f"- **{line}**" if d.over_after > d.over_before else f"- {line}")
+    return "\n".join(out) + "\n"
+
+
+def deltas_as_list(deltas: Sequence[YearDelta]) -> list[dict[str, Any]]:
+    """The delta as JSON data: one object per organisation and year, money as numbers."""
+    return [
+        {
+            "organisation": d.organisation,
+            "year": d.year,
+            "allocated": {"before": number(d.allocated_before), "after": number(d.allocated_after)},
+            "committed": {"before": number(d.committed_before), "after": number(d.committed_after)},
+            "over": {"before": number(d.over_before), "after": number(d.over_after)},
+            "remaining_after": number(d.remaining_after),
+            "person_years": {"before": number(d.person_years_before), "after": number(d.person_years_after)},
+            "person_years_available": {
+                "before": number(d.available_before),
+                "after": number(d.available_after),
+            },
+        }
+        for d in deltas
+    ]
