@@ -1,0 +1,190 @@
+"""`diff`: the semantic diff of two revisions read from git objects, with findings introduced and resolved."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from functools import cached_property
+from typing import Literal
+
+from .. import cache
+from ..diff import Comparison, Revision, Section, compare, compare_findings, money
+from ..errors import UsageError
+from ..findings import Finding
+from ..gitsource import INDEX, Change, Entry, Git, select
+from ..sources import SourceFile
+from ..strategy import Strategy
+from . import Outcome
+
+Side = Literal["base", "head"]
+FINDINGS_KEPT = 16
+"""Whole-side findings kept in the cache (one entry per tree)."""
+
+
+class Sides:
+    """Both sides of a change, each loaded only when something asks for it."""
+
+    def __init__(self, git: Git, base: Revision, head: Revision, use_cache: bool = True) -> None:
+        self.git = git
+        self.base = base
+        self.head = head
+        self.use_cache = use_cache
+        self.store = cache.Store(cache.store_name("parse", git.root), enabled=use_cache)
+        self.results = cache.Store(cache.store_name("findings", git.root), enabled=use_cache)
+
+    @cached_property
+    def changes(self) -> list[Change]:
+        """The record files that differ, from git's tree diff."""
+        return self.git.changed(self.base, self.head)
+
+    def _changed_files(self, side: Side) -> list[SourceFile]:
+        entries: dict[str, Entry] = {}
+        for change in self.changes:
+            entry = change.old if side == "base" else change.new
+            if entry is not None:
+                entries[change.rel] = entry
+        return self.git.sources(entries, self.base if side == "base" else self.head)
+
+    def _build(self, files: list[SourceFile], store: cache.Store | None) -> Strategy:
+        from ..repository import bulk, parse_sources
+        from ..strategy import build
+
+        docs = parse_sources(files, store)
+        with bulk():
+            return build(docs)
+
+    @cached_property
+    def base_changed(self) -> Strategy:
+        """The base's changed files only: enough for the record diff."""
+        # A handful of files parse faster than the whole parse cache loads.
+        return self._build(self._changed_files("base"), None)
+
+    @cached_property
+    def head_changed(self) -> Strategy:
+        """The head's changed files only."""
+        return self._build(self._changed_files("head"), None)
+
+    @cached_property
+    def changed_paths(self) -> tuple[str, ...]:
+        """The changed record files as the user would type them."""
+        entries = {c.rel: (c.new or c.old) for c in self.changes}
+        return tuple(
+            self.git.display + entry.rel for entry, _ in select({k: v for k, v in entries.items() if v})
+        )
+
+    def _full_files(self, side: Side) -> list[SourceFile]:
+        rev = self.base if side == "base" else self.head
+        if rev.commit is None and rev.spec != INDEX:
+            return self.git.worktree_sources()
+        return self.git.sources(self.git.tree(rev), rev)
+
+    def full(self, side: Side) -> Strategy:
+        """The whole strategy of one side (parsed through the cache by blob id)."""
+        name = f"_full_{side}"
+        if name not in self.__dict__:
+            files = self._full_files(side)
+            self.__dict__[f"_key_{side}"] = _files_key(files)
+            strategy = self._build(files, self.store)
+            self.store.save()
+            self.__dict__[name] = strategy
+        result: Strategy = self.__dict__[name]
+        return result
+
+    def findings(self, side: Side) -> list[Finding]:
+        """Every finding of one side, cached per tree so an unchanged base costs nothing the second time."""
+        from ..checks import run_all
+
+        rev = self.base if side == "base" else self.head
+        tree = self.git.tree_id(rev)
+        key = f"{tree}\0{self.git.display}" if tree else ""
+        hit = self.results.get(key) if key else None
+        if isinstance(hit, list):
+            try:
+                return [Finding(*fields) for fields in hit]
+            except TypeError:
+                pass
+        found = run_all(self.full(side))
+        if key:
+            entries = self.results.entries
+            for old in list(entries)[: max(0, len(entries) - FINDINGS_KEPT + 1)]:
+                del entries[old]
+            self.results.put(
+                key, [(f.code, f.severity, f.message, f.path, f.line, f.column, f.id) for f in found]
+            )
+            self.results.save()
+        return found
+
+
+SectionBuilder = Callable[[Sides, Comparison], Section | None]
+SECTIONS: list[SectionBuilder] = []
+"""Further parts of the report (e.g. budget alignment before and after); each sees both sides."""
+
+
+def _files_key(files: list[SourceFile]) -> str:
+    digest = hashlib.sha1()
+    for source in files:
+        digest.update(
+            source.rel.encode() + b"\0" + (cache.blob_id(source.raw).encode() if source.raw else b"-")
+        )
+    return digest.hexdigest()
+
+
+def sides(
+    path: str | None, base: str | None, head: str | None, staged: bool = False, use_cache: bool = True
+) -> Sides:
+    """Resolve the revisions of `diff [BASE] [HEAD]` (or `--staged`) in the repository at `path`."""
+    git = Git(path)
+    if staged:
+        if head is not None:
+            raise UsageError("--staged compares a revision with the index; give at most one revision")
+        base_rev = Revision(base or "HEAD", git.commit(base or "HEAD"))
+        return Sides(git, base_rev, Revision(INDEX, None), use_cache)
+    base_rev, head_rev = git.pair(base, head)
+    return Sides(git, base_rev, head_rev, use_cache)
+
+
+def comparison(found: Sides, with_findings: bool = True) -> Comparison:
+    """What changed between the two sides, as data."""
+    display: Mapping[str, str] = {}
+    changes = compare(found.base_changed, found.head_changed, display)
+    rows = money(found.base_changed, found.head_changed)
+    introduced: list[Finding] = []
+    resolved: list[Finding] = []
+    if with_findings and found.changes:
+        introduced, resolved = compare_findings(found.findings("base"), found.findings("head"))
+    result = Comparison(
+        base=found.base,
+        head=found.head,
+        changes=tuple(changes),
+        money=tuple(rows),
+        introduced=tuple(introduced),
+        resolved=tuple(resolved),
+        findings_checked=with_findings,
+        changed_paths=found.changed_paths,
+    )
+    extra = tuple(s for s in (builder(found, result) for builder in SECTIONS) if s is not None)
+    if extra:
+        from dataclasses import replace
+
+        result = replace(result, sections=extra)
+    return result
+
+
+def run(
+    path: str | None,
+    base: str | None,
+    head: str | None,
+    staged: bool,
+    fmt: str,
+    exit_code: bool,
+    with_findings: bool,
+    use_cache: bool,
+    color: bool,
+    lang: str = "fi",
+) -> Outcome:
+    """Compare two revisions and present the result in `fmt`."""
+    from ..reports.diff import render
+
+    result = comparison(sides(path, base, head, staged, use_cache), with_findings)
+    changed = bool(result.changes or result.introduced or result.resolved)
+    return Outcome(render(result, fmt, lang, color), 1 if exit_code and changed else 0)

@@ -1,0 +1,530 @@
+"""The semantic diff: records matched by kind and id, nested lists by key, money and findings compared."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from .findings import Finding
+from .models import LANGUAGES, Commitment, LocalizedText
+from .strategy import Strategy
+
+ChangeKind = Literal["added", "removed", "modified", "renamed"]
+
+KINDS: tuple[str, ...] = (
+    "settings",
+    "strategy",
+    "organisations",
+    "phenomena",
+    "indicators",
+    "priorities",
+    "goals",
+    "commitments",
+    "budgets",
+)
+"""Record kinds in the order reports list them."""
+
+KEYS: dict[str, tuple[str, ...]] = {
+    "goals": ("id",),
+    "subgroups": ("id",),
+    "resources": ("year", "budget_line"),
+    "observations": ("year",),
+    "lines": ("id",),
+    "amounts": ("year",),
+    "performance_targets": ("id",),
+    "person_years": ("year",),
+}
+"""Lists of records inside a record, matched by these keys (never by position)."""
+ORDERED: frozenset[str] = frozenset({"tasks"})
+"""Lists whose order means something; every other list of ids is compared as a set."""
+MONEY: frozenset[str] = frozenset({"euros", "allocated", "person_years", "available"})
+"""Numeric fields whose change is shown as a signed delta."""
+_ID_FIELDS = ("id", "previous_ids")
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One leaf field that differs: its dotted path, the value before and after, and a money delta."""
+
+    field: str
+    """E.g. `title.fi`, `resources[2024/26.10.01].euros`."""
+    before: Any
+    after: Any
+    delta: Decimal | None = None
+    """after − before, for money and person-years."""
+
+
+@dataclass(frozen=True)
+class RecordChange:
+    """A record added, removed, modified or renamed."""
+
+    kind: str
+    id: str
+    change: ChangeKind
+    path: str
+    """The file as the user would type it (the head's file, or the base's for a removed record)."""
+    line: int | None
+    fields: tuple[FieldChange, ...]
+    title: str = ""
+    """The record's name, title or action in the default language, for people."""
+    previous_id: str | None = None
+    """For a renamed record: its id before."""
+    organisation: str | None = None
+    """The organisation that owns the record, when it has one."""
+
+
+@dataclass(frozen=True)
+class MoneyRow:
+    """Committed euros and person-years of one organisation in one year, before and after."""
+
+    organisation: str
+    year: int
+    euros_before: Decimal
+    euros_after: Decimal
+    person_years_before: Decimal
+    person_years_after: Decimal
+
+    @property
+    def euros_delta(self) -> Decimal:
+        """After − before."""
+        return self.euros_after - self.euros_before
+
+    @property
+    def person_years_delta(self) -> Decimal:
+        """After − before."""
+        return self.person_years_after - self.person_years_before
+
+
+@dataclass(frozen=True)
+class Section:
+    """An extra part of a diff or review report, e.g. budget alignment; every format shows it generically."""
+
+    key: str
+    """JSON key of `data`, e.g. `alignment`."""
+    title: str
+    """Heading for people."""
+    columns: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
+    """Cells already formatted for people."""
+    data: Any = None
+    """The JSON value."""
+    notes: tuple[str, ...] = ()
+    """Lines of text shown under the table."""
+
+
+@dataclass(frozen=True)
+class Revision:
+    """A side of a comparison: a commit, or the work tree, or the index."""
+
+    spec: str
+    """As the user gave it (or `(working tree)`, `(index)`)."""
+    commit: str | None
+    """The commit's object id; None for the work tree and the index."""
+
+    def as_dict(self) -> dict[str, str | None]:
+        """The `base`/`head` object of the JSON contract."""
+        return {"revision": self.spec, "commit": self.commit}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Everything a change does, as data: what `diff` and `review` present."""
+
+    base: Revision
+    head: Revision
+    changes: tuple[RecordChange, ...]
+    money: tuple[MoneyRow, ...]
+    introduced: tuple[Finding, ...] = ()
+    resolved: tuple[Finding, ...] = ()
+    findings_checked: bool = True
+    """False when findings were not compared (`--no-findings`)."""
+    changed_paths: tuple[str, ...] = ()
+    """Record files that differ, as the user would type them."""
+    sections: tuple[Section, ...] = field(default_factory=tuple)
+
+
+# -- records as plain data --------------------------------------------------------------------------
+
+
+def plain(value: object) -> Any:
+    """A model as nested dicts and lists; empty values left out, so absent and empty are the same."""
+    if isinstance(value, LocalizedText):
+        return {lang: getattr(value, lang) for lang in LANGUAGES if getattr(value, lang) is not None}
+    if isinstance(value, BaseModel):
+        out: dict[str, Any] = {}
+        for name, info in type(value).model_fields.items():
+            item = plain(getattr(value, name))
+            # `example: false` and other unset flags say nothing; a default like `status` does.
+            if item is None or item == [] or item == {} or (item is False and info.default is False):
+                continue
+            out[info.alias or name] = item
+        return out
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    return value
+
+
+@dataclass(frozen=True)
+class _Record:
+    rel: str
+    data: dict[str, Any]
+    line: int | None
+    organisation: str | None
+
+
+def _line(strategy: Strategy, kind: str, record_id: str) -> int | None:
+    located = strategy.where.get((kind, record_id))
+    if located is None:
+        return 1
+    return strategy.documents[located.rel].locate(located.loc)[0]
+
+
+def records(strategy: Strategy) -> dict[tuple[str, str], _Record]:
+    """Every record of a (possibly partial) strategy by (kind, id), as plain data."""
+    out: dict[tuple[str, str], _Record] = {}
+
+    def add(kind: str, record_id: str, model: BaseModel, org: str | None, **extra: Any) -> None:
+        located = strategy.where.get((kind, record_id))
+        rel = located.rel if located else f"{kind}/{record_id}.yaml"
+        data = plain(model)
+        data.update(extra)
+        out[(kind, record_id)] = _Record(rel, data, _line(strategy, kind, record_id), org)
+
+    if "sisturva.yaml" in strategy.documents:
+        out[("settings", "sisturva")] = _Record("sisturva.yaml", plain(strategy.settings), 1, None)
+    if strategy.strategy is not None:
+        out[("strategy", "strategy")] = _Record("strategy.yaml", plain(strategy.strategy), 1, None)
+    for org_id, org in strategy.organisations.items():
+        add("organisations", org_id, org, org_id)
+    for ph_id, ph in strategy.phenomena.items():
+        add("phenomena", ph_id, ph, None)
+    for ind_id, ind in strategy.indicators.items():
+        add("indicators", ind_id, ind, ind.owner)
+    for pr_id, pr in strategy.priorities.items():
+        add("priorities", pr_id, pr.model_copy(update={"goals": []}), pr.group.chair)
+    for goal_id, goal in strategy.goals.items():
+        add("goals", goal_id, goal, None, priority=strategy.goal_priority.get(goal_id))
+    for org_id, item in strategy.all_commitments():
+        if strategy.commitment_owner.get(item.id) == org_id:
+            add("commitments", item.id, item, org_id, organisation=org_id)
+    for org_id, budget in strategy.budgets.items():
+        add("budgets", org_id, budget, org_id)
+    return out
+
+
+# -- comparing values -------------------------------------------------------------------------------
+
+
+def _is_texts(value: object) -> bool:
+    return isinstance(value, dict) and bool(value) and all(k in LANGUAGES for k in value)
+
+
+def _key(item: object, keys: tuple[str, ...]) -> str:
+    if isinstance(item, dict):
+        return "/".join(str(item.get(k)) for k in keys)
+    return str(item)
+
+
+def _keyed(items: list[Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for item in items:
+        key = _key(item, keys)
+        while key in out:  # a repeated key (itself a finding) must not hide an item
+            key += "'"
+        out[key] = item
+    return out
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | Decimal) and not isinstance(value, bool)
+
+
+def _leaf(path: str, name: str, before: Any, after: Any, out: list[FieldChange]) -> None:
+    delta = None
+    numeric = (_number(before) or _number(after)) and all(v is None or _number(v) for v in (before, after))
+    if name in MONEY and numeric:
+        delta = Decimal(after or 0) - Decimal(before or 0)
+    out.append(FieldChange(path, before, after, delta))
+
+
+def compare_values(before: Any, after: Any, path: str = "", name: str = "") -> list[FieldChange]:
+    """Leaf fields that differ between two plain values (see `plain`)."""
+    out: list[FieldChange] = []
+    _compare(before, after, path, name, out)
+    return out
+
+
+def _compare(before: Any, after: Any, path: str, name: str, out: list[FieldChange]) -> None:
+    if before == after:
+        return
+    # A plain string is text in the default language (always Finnish first).
+    if isinstance(before, str) and _is_texts(after):
+        before = {"fi": before}
+    if isinstance(after, str) and _is_texts(before):
+        after = {"fi": after}
+    if before == after:
+        return
+    if isinstance(before, dict | type(None)) and isinstance(after, dict | type(None)) and (before or after):
+        b, a = before or {}, after or {}
+        for key in [*b, *(k for k in a if k not in b)]:
+            _compare(b.get(key), a.get(key), f"{path}.{key}" if path else key, key, out)
+        return
+    if isinstance(before, list | type(None)) and isinstance(after, list | type(None)):
+        b_list, a_list = before or [], after or []
+        dicts = any(isinstance(x, dict) for x in (*b_list, *a_list))
+        if dicts and name not in ORDERED:
+            keys = KEYS.get(name, ())
+            if keys:
+                b_map, a_map = _keyed(b_list, keys), _keyed(a_list, keys)
+            else:
+                b_map = {str(i + 1): x for i, x in enumerate(b_list)}
+                a_map = {str(i + 1): x for i, x in enumerate(a_list)}
+            for key in [*b_map, *(k for k in a_map if k not in b_map)]:
+                _compare(b_map.get(key), a_map.get(key), f"{path}[{key}]", name, out)
+            return
+        if (
+            name not in ORDERED
+            and _sortable(b_list)
+            and _sortable(a_list)
+            and sorted(b_list) == sorted(a_list)
+        ):
+            return  # the same set of ids in another order is not a change
+    _leaf(path, name, before, after, out)
+
+
+def _sortable(items: list[Any]) -> bool:
+    return all(isinstance(x, str) for x in items) or all(_number(x) for x in items)
+
+
+def _title(kind: str, data: Mapping[str, Any]) -> str:
+    for key in ("title", "name", "action"):
+        value = data.get(key)
+        if isinstance(value, str):
+            return value
+        if isinstance(value, dict):
+            for lang in LANGUAGES:
+                if value.get(lang):
+                    return str(value[lang])
+    return ""
+
+
+def _content(data: Mapping[str, Any]) -> str:
+    return json.dumps({k: v for k, v in data.items() if k not in _ID_FIELDS}, sort_keys=True, default=str)
+
+
+# -- the diff ---------------------------------------------------------------------------------------
+
+
+def compare(base: Strategy, head: Strategy, display: Mapping[str, str] | None = None) -> list[RecordChange]:
+    """Record changes between two strategies (whole, or only the files that changed on each side)."""
+    before, after = records(base), records(head)
+
+    def where(strategy: Strategy, rec: _Record) -> str:
+        return (
+            strategy.display(rec.rel)
+            if rec.rel in strategy.documents
+            else (display or {}).get(rec.rel, rec.rel)
+        )
+
+    changes: list[RecordChange] = []
+    removed = [k for k in before if k not in after]
+    added = [k for k in after if k not in before]
+    renamed: dict[tuple[str, str], tuple[str, str]] = {}  # new key → old key
+    taken: set[tuple[str, str]] = set()
+    for key in added:
+        previous = after[key].data.get("previous_ids") or []
+        for old_id in previous:
+            old_key = (key[0], old_id)
+            if old_key in before and old_key in removed and old_key not in taken:
+                renamed[key] = old_key
+                taken.add(old_key)
+                break
+    by_content: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for old_key in removed:
+        if old_key not in taken:
+            by_content.setdefault((old_key[0], _content(before[old_key].data)), []).append(old_key)
+    for key in added:
+        if key in renamed:
+            continue
+        candidates = by_content.get((key[0], _content(after[key].data)))
+        if candidates:
+            old_key = candidates.pop(0)
+            renamed[key] = old_key
+            taken.add(old_key)
+
+    for key in sorted({*before, *after}, key=lambda k: (KINDS.index(k[0]), k[1])):
+        kind, record_id = key
+        old, new = before.get(key), after.get(key)
+        if old is not None and new is not None:
+            fields = compare_values(old.data, new.data)
+            if fields:
+                changes.append(
+                    RecordChange(
+                        kind,
+                        record_id,
+                        "modified",
+                        where(head, new),
+                        new.line,
+                        tuple(fields),
+                        _title(kind, new.data),
+                        None,
+                        new.organisation or old.organisation,
+                    )
+                )
+        elif new is not None and key in renamed:
+            old_key = renamed[key]
+            old = before[old_key]
+            strip = {k: v for k, v in old.data.items() if k != "id"}
+            fields = [FieldChange("id", old_key[1], record_id)]
+            fields += compare_values(strip, {k: v for k, v in new.data.items() if k != "id"})
+            changes.append(
+                RecordChange(
+                    kind,
+                    record_id,
+                    "renamed",
+                    where(head, new),
+                    new.line,
+                    tuple(fields),
+                    _title(kind, new.data),
+                    old_key[1],
+                    new.organisation or old.organisation,
+                )
+            )
+        elif new is not None:
+            changes.append(
+                RecordChange(
+                    kind,
+                    record_id,
+                    "added",
+                    where(head, new),
+                    new.line,
+                    tuple(compare_values(None, new.data)),
+                    _title(kind, new.data),
+                    None,
+                    new.organisation,
+                )
+            )
+        elif old is not None and key not in taken:
+            changes.append(
+                RecordChange(
+                    kind,
+                    record_id,
+                    "removed",
+                    where(base, old),
+                    old.line,
+                    tuple(compare_values(old.data, None)),
+                    _title(kind, old.data),
+                    None,
+                    old.organisation,
+                )
+            )
+    return changes
+
+
+def _committed(strategy: Strategy) -> dict[tuple[str, int], tuple[Decimal, Decimal]]:
+    totals: dict[tuple[str, int], tuple[Decimal, Decimal]] = {}
+    for org, item in strategy.all_commitments():
+        if strategy.commitment_owner.get(item.id) != org:
+            continue
+        _add_resources(totals, org, item)
+    return totals
+
+
+def _add_resources(
+    totals: dict[tuple[str, int], tuple[Decimal, Decimal]], org: str, item: Commitment
+) -> None:
+    if item.status == "cancelled":
+        return  # a cancelled commitment frees its money
+    for res in item.resources:
+        euros, person_years = totals.get((org, res.year), (Decimal(0), Decimal(0)))
+        totals[(org, res.year)] = (euros + res.euros, person_years + res.person_years)
+
+
+def money(base: Strategy, head: Strategy) -> list[MoneyRow]:
+    """Committed euros and person-years per organisation and year, where they changed."""
+    before, after = _committed(base), _committed(head)
+    zero = (Decimal(0), Decimal(0))
+    rows: list[MoneyRow] = []
+    for org, year in sorted({*before, *after}):
+        b, a = before.get((org, year), zero), after.get((org, year), zero)
+        if b != a:
+            rows.append(MoneyRow(org, year, b[0], a[0], b[1], a[1]))
+    return rows
+
+
+def _finding_key(f: Finding) -> tuple[str, str | None, str, str]:
+    return (f.code, f.id, f.message, f.path)
+
+
+def compare_findings(
+    before: Iterable[Finding], after: Iterable[Finding]
+) -> tuple[list[Finding], list[Finding]]:
+    """Findings introduced and resolved, matched by code, id, message and path (not by line)."""
+    old, new = list(before), list(after)
+    left = Counter(_finding_key(f) for f in old)
+    right = Counter(_finding_key(f) for f in new)
+    introduced: list[Finding] = []
+    resolved: list[Finding] = []
+    for f in sorted(new, key=Finding.sort_key):
+        key = _finding_key(f)
+        if left[key] > 0:
+            left[key] -= 1
+        else:
+            introduced.append(f)
+    for f in sorted(old, key=Finding.sort_key):
+        key = _finding_key(f)
+        if right[key] > 0:
+            right[key] -= 1
+        else:
+            resolved.append(f)
+    return introduced, resolved
+
+
+@dataclass(frozen=True)
+class Reviewer:
+    """An organisation whose files a change touches, and who reviews them."""
+
+    organisation: str
+    name: str
+    owners: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Review:
+    """What CI posts on a pull request."""
+
+    comparison: Comparison
+    touched: tuple[Finding, ...]
+    """Findings of the head in the files the change touches."""
+    reviewers: tuple[Reviewer, ...]
+
+
+def reviewers(
+    head: Strategy, base: Strategy, comparison: Comparison, changed: Iterable[str]
+) -> list[Reviewer]:
+    """Organisations whose files or records changed, with their `owners` (from the head, else the base)."""
+    orgs: set[str] = set()
+    for rel in changed:
+        folder, _, name = rel.partition("/")
+        if (
+            folder in ("organisations", "commitments", "budgets")
+            and name.endswith(".yaml")
+            and "/" not in name
+        ):
+            orgs.add(name[:-5])
+    orgs.update(c.organisation for c in comparison.changes if c.organisation and c.kind != "indicators")
+    out: list[Reviewer] = []
+    for org_id in sorted(orgs):
+        org = head.organisations.get(org_id) or base.organisations.get(org_id)
+        if org is None:
+            out.append(Reviewer(org_id, "", ()))
+            continue
+        name = org.name if isinstance(org.name, str) else (org.name.fi or org.name.sv or org.name.en or "")
+        out.append(Reviewer(org_id, name, tuple(org.owners)))
+    return out

@@ -1,0 +1,242 @@
+"""The history of one record: one `git log` for its file, one `cat-file --batch` for its versions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from .diff import KINDS, FieldChange, Revision, _Record, compare_values, records
+from .documents import parse
+from .errors import RevisionError, UsageError
+from .gitsource import Entry, Git, shown
+from .models import ID_PATTERN
+from .strategy import build
+
+MAX_HOPS = 20
+"""How many times the history follows a record into another file (a move or a renamed file)."""
+_FILE_KINDS = ("organisations", "phenomena", "indicators", "priorities")
+
+
+@dataclass(frozen=True)
+class Commit:
+    """Who changed what, when."""
+
+    id: str
+    date: str
+    """ISO 8601 author date."""
+    author: str
+    email: str
+    subject: str
+
+
+@dataclass(frozen=True)
+class Step:
+    """One commit that changed the record, with the field changes it made."""
+
+    commit: Commit
+    change: str
+    """added, removed, modified or renamed."""
+    id: str
+    path: str
+    fields: tuple[FieldChange, ...]
+    previous_id: str | None = None
+
+
+@dataclass(frozen=True)
+class History:
+    """A record's history, newest first."""
+
+    kind: str
+    id: str
+    revision: str
+    commit: str
+    steps: tuple[Step, ...]
+    shallow: bool = False
+    """True when the clone lacks older history, so the first step may not be the record's creation."""
+
+
+@dataclass(frozen=True)
+class _Version:
+    commit: Commit
+    rel: str
+    oid: str | None
+    added: bool
+
+
+def extract(rel: str, display: str, raw: bytes | None) -> dict[tuple[str, str], _Record]:
+    """The records of one file version, by (kind, id)."""
+    if raw is None:
+        return {}
+    return records(build([(rel, parse(display, raw))]))
+
+
+def _find(found: dict[tuple[str, str], _Record], kind: str, names: set[str]) -> tuple[str, _Record] | None:
+    for (k, record_id), rec in found.items():
+        if k == kind and record_id in names:
+            return record_id, rec
+    return None
+
+
+def _candidates(
+    git: Git, commit: str, record_id: str, kinds: Sequence[str], tree: Mapping[str, Entry]
+) -> list[tuple[str, str]]:
+    """(kind, file) pairs where the record may live at `commit`, cheapest guesses first."""
+    out: list[tuple[str, str]] = []
+    for kind in kinds:
+        if kind in _FILE_KINDS and f"{kind}/{record_id}.yaml" in tree:
+            out.append((kind, f"{kind}/{record_id}.yaml"))
+        elif kind == "goals":
+            for rel in tree:
+                if rel.startswith("priorities/") and record_id.startswith(rel[len("priorities/") : -5] + "-"):
+                    out.append((kind, rel))
+        elif kind == "budgets" and f"budgets/{record_id}.yaml" in tree:
+            out.append((kind, f"budgets/{record_id}.yaml"))
+        elif kind == "commitments":
+            out.extend((kind, rel) for rel in git.grep(commit, record_id, "commitments/"))
+    return out
+
+
+def locate(git: Git, commit: str, names: Iterable[str], kinds: Sequence[str]) -> tuple[str, str, str] | None:
+    """(kind, id, file) of the record called any of `names` at `commit`."""
+    entries = git.tree(Revision("", commit))
+    for name in names:
+        candidates = _candidates(git, commit, name, kinds, entries)
+        blobs = git.blobs(entries[rel].oid for _, rel in candidates if rel in entries)
+        for kind, rel in candidates:
+            entry = entries.get(rel)
+            if entry is None:
+                continue
+            hit = _find(extract(rel, git.display + rel, blobs.get(entry.oid)), kind, {name})
+            if hit:
+                return kind, hit[0], rel
+    return None
+
+
+def history(git: Git, record_id: str, rev: str = "HEAD", kind: str | None = None) -> History:
+    """Every commit that changed the record, following renamed ids and moves between files."""
+    import re
+
+    if not re.match(ID_PATTERN, record_id):
+        raise UsageError(f"{shown(record_id)} is not a record id (lower-case words joined by '-')")
+    if kind is not None and kind not in KINDS:
+        raise UsageError(f"unknown kind {shown(kind)}; use one of {', '.join(KINDS[2:])}")
+    commit = git.commit(rev)
+    kinds = (kind,) if kind else KINDS[2:]
+    found = locate(git, commit, [record_id], kinds)
+    if found is None:
+        raise RevisionError(
+            f"no record {shown(record_id)} at {shown(rev)}; check the id, or give --rev of a commit that has it"
+        )
+    kind_found, current_id, rel = found
+    names = {current_id}
+    steps: list[Step] = []
+    start = commit
+    memo: dict[str, dict[tuple[str, str], _Record]] = {}
+
+    def version_of(version: _Version, blobs: dict[str, bytes | None]) -> tuple[str, _Record] | None:
+        if not version.oid:
+            return None
+        if version.oid not in memo:
+            memo[version.oid] = extract(version.rel, git.display + version.rel, blobs.get(version.oid))
+        return _find(memo[version.oid], kind_found, names)
+
+    for _ in range(MAX_HOPS):
+        versions = file_log(git, start, rel)
+        blobs = git.blobs(v.oid for v in versions if v.oid)
+        # Newest first: each version against the one before it in the file's history.
+        for index, version in enumerate(versions):
+            now = version_of(version, blobs)
+            if now is not None:
+                names.add(now[0])
+                names.update(now[1].data.get("previous_ids") or [])
+            older = version_of(versions[index + 1], blobs) if index + 1 < len(versions) else None
+            step = _step(version, now, older, git.display + version.rel)
+            if step is not None:
+                steps.append(step)
+        if not steps or steps[-1].change != "added":
+            break
+        # The record appeared in this file: it may have come from another file (a move, a renamed file).
+        parent = git.parent(steps[-1].commit.id)
+        moved = locate(git, parent, sorted(names), (kind_found,)) if parent else None
+        if parent is None or moved is None:
+            break
+        arrival = steps.pop()
+        _, old_id, old_rel = moved
+        older_rec = _find(
+            extract(old_rel, git.display + old_rel, git.blob_at(parent, old_rel)), kind_found, names
+        )
+        if older_rec is not None:
+            new_data = {}
+            for version in versions:
+                if version.commit.id == arrival.commit.id:
+                    current = version_of(version, blobs)
+                    new_data = current[1].data if current else {}
+            fields = [FieldChange("file", git.display + old_rel, arrival.path)] if old_rel != rel else []
+            fields += compare_values(older_rec[1].data, new_data)
+            change = "renamed" if old_id != arrival.id else "modified"
+            steps.append(
+                Step(
+                    arrival.commit,
+                    change,
+                    arrival.id,
+                    arrival.path,
+                    tuple(fields),
+                    old_id if change == "renamed" else None,
+                )
+            )
+        start, rel = parent, old_rel
+        names.add(old_id)
+    return History(kind_found, current_id, rev, commit, tuple(steps), git.is_shallow())
+
+
+def file_log(git: Git, start: str, rel: str) -> list[_Version]:
+    """The commits that changed one file, newest first, with the file's blob id after each."""
+    raw = git.git(
+        "-c",
+        "log.showSignature=false",
+        "log",
+        "--no-color",
+        "--format=%x1e%H%x1f%aI%x1f%an%x1f%ae%x1f%s",
+        "-z",
+        "--raw",
+        "--no-abbrev",
+        "--no-renames",
+        start,
+        "--",
+        git.prefix + rel,
+    )
+    versions: list[_Version] = []
+    for chunk in raw.split(b"\x1e")[1:]:
+        header, _, rest = chunk.partition(b"\0")
+        fields = header.decode("utf-8", "replace").split("\x1f")
+        if len(fields) != 5:
+            continue
+        meta = Commit(*fields)
+        parts = rest.lstrip(b"\n").split(b"\0")
+        oid: str | None = None
+        added = False
+        if parts and parts[0].startswith(b":"):
+            _, new_mode, _old, new, status = parts[0][1:].decode().split()
+            oid = None if new_mode == "000000" else new
+            added = status == "A"
+        versions.append(_Version(meta, rel, oid, added))
+    return versions
+
+
+def _step(
+    version: _Version, now: tuple[str, _Record] | None, older: tuple[str, _Record] | None, path: str
+) -> Step | None:
+    if now is None and older is None:
+        return None
+    if now is None:
+        assert older is not None
+        return Step(version.commit, "removed", older[0], path, tuple(compare_values(older[1].data, None)))
+    if older is None:
+        return Step(version.commit, "added", now[0], path, tuple(compare_values(None, now[1].data)))
+    fields = compare_values(older[1].data, now[1].data)
+    if older[0] != now[0]:
+        fields = [FieldChange("id", older[0], now[0]), *(f for f in fields if f.field != "id")]
+        return Step(version.commit, "renamed", now[0], path, tuple(fields), older[0])
+    if not fields:
+        return None
+    return Step(version.commit, "modified", now[0], path, tuple(fields))

@@ -1,0 +1,714 @@
+"""A comparison of two revisions as text (rich), Markdown for pull-request comments, and JSON."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from ..diff import Comparison, FieldChange, MoneyRow, RecordChange, Section
+from ..findings import Finding
+from ..history import History
+
+LIMIT = 65_536
+"""GitHub's maximum length of a comment body."""
+CELL = 300
+"""Longest text shown in one table cell; the JSON output keeps everything."""
+
+LABELS: dict[str, dict[str, str]] = {
+    "fi": {
+        "title": "Strategian muutokset",
+        "nothing": "Ei muutoksia strategiaan.",
+        "records": "tietuetta muuttui",
+        "added": "lisätty",
+        "removed": "poistettu",
+        "modified": "muutettu",
+        "renamed": "nimetty uudelleen",
+        "kind": "Laji",
+        "change": "Muutos",
+        "id": "Tunnus",
+        "name": "Nimi",
+        "file": "Tiedosto",
+        "field": "Kenttä",
+        "before": "Ennen",
+        "after": "Jälkeen",
+        "delta": "Muutos",
+        "money": "Sitoumusten resurssit",
+        "organisation": "Organisaatio",
+        "year": "Vuosi",
+        "euros": "€",
+        "person_years": "htv",
+        "details": "Kenttien muutokset",
+        "introduced": "Uudet havainnot",
+        "resolved": "Korjatut havainnot",
+        "severity": "Taso",
+        "code": "Koodi",
+        "where": "Sijainti",
+        "message": "Viesti",
+        "findings": "havainnot",
+        "not_checked": "havaintoja ei verrattu",
+        "cut": "Tuloste katkaistiin {limit} merkkiin; koko muutos: `sisturva diff {base} {head}`.",
+        "owners": "Katselmoijat",
+        "reviewers": "Omistajat",
+        "validation": "Muutettujen tiedostojen tarkistus",
+        "ok": "ei virheitä",
+    },
+    "sv": {
+        "title": "Ändringar i strategin",
+        "nothing": "Inga ändringar i strategin.",
+        "records": "poster ändrades",
+        "added": "tillagd",
+        "removed": "borttagen",
+        "modified": "ändrad",
+        "renamed": "omdöpt",
+        "kind": "Typ",
+        "change": "Ändring",
+        "id": "Id",
+        "name": "Namn",
+        "file": "Fil",
+        "field": "Fält",
+        "before": "Före",
+        "after": "Efter",
+        "delta": "Ändring",
+        "money": "Åtagandenas resurser",
+        "organisation": "Organisation",
+        "year": "År",
+        "euros": "€",
+        "person_years": "årsv.",
+        "details": "Ändrade fält",
+        "introduced": "Nya anmärkningar",
+        "resolved": "Åtgärdade anmärkningar",
+        "severity": "Nivå",
+        "code": "Kod",
+        "where": "Plats",
+        "message": "Meddelande",
+        "findings": "anmärkningar",
+        "not_checked": "anmärkningar jämfördes inte",
+        "cut": "Utskriften kortades till {limit} tecken; hela ändringen: `sisturva diff {base} {head}`.",
+        "owners": "Granskare",
+        "reviewers": "Ägare",
+        "validation": "Kontroll av ändrade filer",
+        "ok": "inga fel",
+    },
+    "en": {
+        "title": "Strategy changes",
+        "nothing": "No changes to the strategy.",
+        "records": "records changed",
+        "added": "added",
+        "removed": "removed",
+        "modified": "modified",
+        "renamed": "renamed",
+        "kind": "Kind",
+        "change": "Change",
+        "id": "Id",
+        "name": "Name",
+        "file": "File",
+        "field": "Field",
+        "before": "Before",
+        "after": "After",
+        "delta": "Delta",
+        "money": "Committed resources",
+        "organisation": "Organisation",
+        "year": "Year",
+        "euros": "€",
+        "person_years": "person-years",
+        "details": "Field changes",
+        "introduced": "Findings introduced",
+        "resolved": "Findings resolved",
+        "severity": "Severity",
+        "code": "Code",
+        "where": "Where",
+        "message": "Message",
+        "findings": "findings",
+        "not_checked": "findings not compared",
+        "cut": "Output cut at {limit} characters; the whole change: `sisturva diff {base} {head}`.",
+        "owners": "Reviewers",
+        "reviewers": "Owners",
+        "validation": "Validation of the changed files",
+        "ok": "no errors",
+    },
+}
+KIND_NAMES: dict[str, dict[str, str]] = {
+    "fi": {
+        "settings": "asetukset",
+        "strategy": "strategia",
+        "organisations": "organisaatio",
+        "phenomena": "ilmiö",
+        "indicators": "mittari",
+        "priorities": "painopiste",
+        "goals": "tavoite",
+        "commitments": "sitoumus",
+        "budgets": "talousarvio",
+    },
+    "sv": {
+        "settings": "inställningar",
+        "strategy": "strategi",
+        "organisations": "organisation",
+        "phenomena": "fenomen",
+        "indicators": "indikator",
+        "priorities": "prioritering",
+        "goals": "mål",
+        "commitments": "åtagande",
+        "budgets": "budget",
+    },
+    "en": {
+        "settings": "settings",
+        "strategy": "strategy",
+        "organisations": "organisation",
+        "phenomena": "phenomenon",
+        "indicators": "indicator",
+        "priorities": "priority",
+        "goals": "goal",
+        "commitments": "commitment",
+        "budgets": "budget",
+    },
+}
+SIGN = {"added": "+", "removed": "-", "modified": "~", "renamed": ">"}
+
+
+def labels(lang: str) -> dict[str, str]:
+    """The report's words in `lang` (Finnish when unknown)."""
+    return LABELS.get(lang, LABELS["fi"])
+
+
+# -- values -----------------------------------------------------------------------------------------
+
+
+def number(value: Decimal | int, lang: str = "fi", signed: bool = False) -> str:
+    """`1 234 567,5` in Finnish and Swedish, `1,234,567.5` in English; `+`/`−` when signed."""
+    amount = Decimal(value)
+    text = f"{abs(amount):,f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if lang in ("fi", "sv"):
+        text = text.replace(",", " ").replace(".", ",")
+    sign = "-" if amount < 0 else ("+" if signed and amount > 0 else "")
+    return sign + text
+
+
+def euros(value: Decimal | int, lang: str = "fi", signed: bool = False) -> str:
+    """Money the Finnish way: `1 234 567 €`."""
+    return number(value, lang, signed) + " €"
+
+
+def value_text(value: Any, field: str = "", lang: str = "fi") -> str:
+    """A field value for people (the JSON output keeps the structure)."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int) and field.rsplit(".", 1)[-1] not in ("euros", "allocated"):
+        return str(value)  # years, progress, numbers
+    if isinstance(value, Decimal | int):
+        return (
+            euros(value, lang) if field.rsplit(".", 1)[-1] in ("euros", "allocated") else number(value, lang)
+        )
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return ", ".join(value_text(v, "", lang) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {value_text(v, str(k), lang)}" for k, v in value.items())
+    return str(value)
+
+
+def delta_text(change: FieldChange, lang: str = "fi") -> str:
+    """The signed delta of a money field, or an empty string."""
+    if change.delta is None:
+        return ""
+    if change.field.rsplit(".", 1)[-1] in ("euros", "allocated"):
+        return euros(change.delta, lang, signed=True)
+    return number(change.delta, lang, signed=True)
+
+
+def json_value(value: Any) -> Any:
+    """Plain JSON: exact decimals as numbers, dates as ISO strings."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): json_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_value(v) for v in value]
+    return value
+
+
+def short(commit: str | None) -> str:
+    """The first 12 characters of a commit id."""
+    return commit[:12] if commit else ""
+
+
+def side_name(spec: str, commit: str | None) -> str:
+    """`main (1a2b3c4d5e6f)` or `(working tree)`."""
+    return f"{spec} ({short(commit)})" if commit else spec
+
+
+# -- Markdown ---------------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~$])")
+_SAFE_CODE = re.compile(r"^[A-Za-z0-9._/:+\[\]-]{1,200}$")
+
+
+def md(text: str, limit: int = CELL) -> str:
+    """Text made inert for a Markdown table cell: no HTML, links, code, pings, or line breaks."""
+    text = " ".join(str(text).split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    # A zero-width space keeps `@team` from pinging anyone and `https://`, `www.` from becoming links.
+    return text.replace("@", "@\u200b").replace("://", ":\u200b//").replace("www.", "www\u200b.")
+
+
+def code(text: str) -> str:
+    """A code span for ids and paths that cannot break out of one; anything else is escaped."""
+    return f"`{text}`" if _SAFE_CODE.match(text) else md(text)
+
+
+def row(cells: Iterable[str]) -> str:
+    """One Markdown table row of already escaped cells."""
+    return "| " + " | ".join(c if c else " " for c in cells) + " |"
+
+
+def table(columns: Sequence[str]) -> list[str]:
+    """A Markdown table's header and rule."""
+    return [row(md(c) for c in columns), row("---" for _ in columns)]
+
+
+def fit(blocks: Sequence[str], note: str, limit: int = LIMIT) -> str:
+    """Join blocks (lines of our own making) into at most `limit` characters, cut with a note."""
+    out: list[str] = []
+    size = 0
+    depth = 0
+    closers = "\n</details>\n"
+    for index, block in enumerate(blocks):
+        reserve = len(note) + len(closers) * (depth + block.count("<details>")) + 8
+        if size + len(block) + 1 + reserve > limit:
+            if index < len(blocks):
+                out.extend(["", *(["</details>", ""] * depth), note])
+            break
+        out.append(block)
+        size += len(block) + 1
+        depth += block.count("<details>") - block.count("</details>")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _where(change: RecordChange) -> str:
+    return change.path + (f":{change.line}" if change.line else "")
+
+
+def _summary(result: Comparison, lang: str) -> str:
+    words = labels(lang)
+    counts = {k: sum(1 for c in result.changes if c.change == k) for k in SIGN}
+    parts = [f"**{len(result.changes)}** {words['records']}"]
+    parts += [f"{counts[k]} {words[k]}" for k in SIGN if counts[k]]
+    euros_delta = sum((r.euros_delta for r in result.money), Decimal(0))
+    if result.money:
+        parts.append(f"{words['money'].lower()} {euros(euros_delta, lang, signed=True)}")
+    if result.findings_checked:
+        parts.append(f"{words['findings']}: +{len(result.introduced)} / −{len(result.resolved)}")
+    else:
+        parts.append(words["not_checked"])
+    return " · ".join(parts)
+
+
+def markdown_blocks(result: Comparison, lang: str = "fi", heading: str = "###") -> list[str]:
+    """The Markdown of a comparison as blocks that can be cut between (see `fit`)."""
+    words = labels(lang)
+    kinds = KIND_NAMES.get(lang, KIND_NAMES["fi"])
+    base = side_name(result.base.spec, result.base.commit)
+    head = side_name(result.head.spec, result.head.commit)
+    blocks = [f"{heading} {md(words['title'])}: {md(base)} → {md(head)}", ""]
+    if not (result.changes or result.introduced or result.resolved):
+        blocks.append(md(words["nothing"]))
+        return blocks
+    blocks += [_summary(result, lang), ""]
+    if result.changes:
+        blocks += table([words["change"], words["kind"], words["id"], words["name"], words["file"]])
+        for c in result.changes:
+            ident = code(c.id) if not c.previous_id else f"{code(c.previous_id)} → {code(c.id)}"
+            blocks.append(
+                row([md(words[c.change]), md(kinds.get(c.kind, c.kind)), ident, md(c.title), code(_where(c))])
+            )
+        blocks.append("")
+    if result.money:
+        blocks += money_blocks(result.money, lang, heading + "#")
+    blocks += findings_blocks(result, lang, heading + "#")
+    for section in result.sections:
+        blocks += section_blocks(section, heading + "#")
+    detailed = [c for c in result.changes if c.fields]
+    if detailed:
+        total = sum(len(c.fields) for c in detailed)
+        blocks += ["<details>", f"<summary>{md(words['details'])} ({total})</summary>", ""]
+        for c in detailed:
+            ident = code(c.id) if not c.previous_id else f"{code(c.previous_id)} → {code(c.id)}"
+            blocks += [
+                f"**{md(kinds.get(c.kind, c.kind))} {ident}** ({md(words[c.change])}, {code(_where(c))})",
+                "",
+            ]
+            blocks += table([words["field"], words["before"], words["after"], words["delta"]])
+            for f in c.fields:
+                blocks.append(
+                    row(
+                        [
+                            code(f.field),
+                            md(value_text(f.before, f.field, lang)),
+                            md(value_text(f.after, f.field, lang)),
+                            md(delta_text(f, lang)),
+                        ]
+                    )
+                )
+            blocks.append("")
+        blocks += ["</details>", ""]
+    return blocks
+
+
+def money_blocks(rows: Sequence[MoneyRow], lang: str, heading: str) -> list[str]:
+    """The per-organisation, per-year money table."""
+    words = labels(lang)
+    e, p = words["euros"], words["person_years"]
+    out = [f"{heading} {md(words['money'])}", ""]
+    out += table(
+        [
+            words["organisation"],
+            words["year"],
+            f"{e} {words['before'].lower()}",
+            f"{e} {words['after'].lower()}",
+            f"Δ {e}",
+            f"{p} {words['before'].lower()}",
+            f"{p} {words['after'].lower()}",
+            f"Δ {p}",
+        ]
+    )
+    for r in rows:
+        out.append(
+            row(
+                [
+                    code(r.organisation),
+                    str(r.year),
+                    md(euros(r.euros_before, lang)),
+                    md(euros(r.euros_after, lang)),
+                    md(euros(r.euros_delta, lang, True)),
+                    md(number(r.person_years_before, lang)),
+                    md(number(r.person_years_after, lang)),
+                    md(number(r.person_years_delta, lang, True)),
+                ]
+            )
+        )
+    out.append("")
+    return out
+
+
+def finding_rows(findings: Sequence[Finding]) -> list[str]:
+    """Findings as Markdown table rows."""
+    out: list[str] = []
+    for f in findings:
+        where = f.path + (f":{f.line}" if f.line else "") + (f":{f.column}" if f.column else "")
+        out.append(row([md(f.severity), code(f.code), code(where), md(f.message)]))
+    return out
+
+
+def findings_blocks(result: Comparison, lang: str, heading: str) -> list[str]:
+    """Tables of the findings a change introduces and resolves."""
+    words = labels(lang)
+    out: list[str] = []
+    columns = [words["severity"], words["code"], words["where"], words["message"]]
+    if result.introduced:
+        out += [f"{heading} {md(words['introduced'])} ({len(result.introduced)})", ""]
+        out += [*table(columns), *finding_rows(result.introduced), ""]
+    if result.resolved:
+        out += ["<details>", f"<summary>{md(words['resolved'])} ({len(result.resolved)})</summary>", ""]
+        out += [*table(columns), *finding_rows(result.resolved), "", "</details>", ""]
+    return out
+
+
+def section_blocks(section: Section, heading: str) -> list[str]:
+    """An extra section as a heading, a table and notes."""
+    out = [f"{heading} {md(section.title)}", ""]
+    if section.columns:
+        out += table(section.columns)
+        out += [row(md(cell) for cell in cells) for cells in section.rows]
+        out.append("")
+    for note in section.notes:
+        out += [md(note), ""]
+    return out
+
+
+def cut_note(result: Comparison, lang: str) -> str:
+    """The note that ends a cut comment."""
+    base = short(result.base.commit) or "HEAD"
+    head = short(result.head.commit)
+    return (
+        "*"
+        + labels(lang)["cut"]
+        .format(limit=f"{LIMIT:,}".replace(",", " "), base=base, head=head)
+        .replace("  `", " `")
+        + "*"
+    )
+
+
+def markdown(result: Comparison, lang: str = "fi", limit: int = LIMIT) -> str:
+    """A pull-request comment: the summary first, details folded, never longer than GitHub allows."""
+    return fit(markdown_blocks(result, lang), cut_note(result, lang), limit)
+
+
+# -- JSON -------------------------------------------------------------------------------------------
+
+
+def change_dict(c: RecordChange) -> dict[str, Any]:
+    """One change in the JSON contract of DESIGN.md."""
+    body: dict[str, Any] = {
+        "kind": c.kind,
+        "id": c.id,
+        "change": c.change,
+        "path": c.path,
+        "line": c.line,
+        "title": c.title,
+        "organisation": c.organisation,
+        "fields": [
+            {"field": f.field, "before": json_value(f.before), "after": json_value(f.after)}
+            | ({"delta": json_value(f.delta)} if f.delta is not None else {})
+            for f in c.fields
+        ],
+    }
+    if c.previous_id is not None:
+        body["previous_id"] = c.previous_id
+    return body
+
+
+def body(result: Comparison) -> dict[str, Any]:
+    """The comparison as JSON-ready data."""
+    counts = {k: sum(1 for c in result.changes if c.change == k) for k in SIGN}
+    data: dict[str, Any] = {
+        "base": result.base.as_dict(),
+        "head": result.head.as_dict(),
+        "changed": bool(result.changes or result.introduced or result.resolved),
+        "counts": counts,
+        "paths": list(result.changed_paths),
+        "changes": [change_dict(c) for c in result.changes],
+        "money": [
+            {
+                "organisation": r.organisation,
+                "year": r.year,
+                "euros": {
+                    k: json_value(v)
+                    for k, v in (
+                        ("before", r.euros_before),
+                        ("after", r.euros_after),
+                        ("delta", r.euros_delta),
+                    )
+                },
+                "person_years": {
+                    k: json_value(v)
+                    for k, v in (
+                        ("before", r.person_years_before),
+                        ("after", r.person_years_after),
+                        ("delta", r.person_years_delta),
+                    )
+                },
+            }
+            for r in result.money
+        ],
+        "findings": {
+            "checked": result.findings_checked,
+            "introduced": [f.as_dict() for f in result.introduced],
+            "resolved": [f.as_dict() for f in result.resolved],
+        },
+    }
+    for section in result.sections:
+        data[section.key] = json_value(section.data)
+    return data
+
+
+def as_json(result: Comparison, lang: str = "fi") -> str:
+    """The JSON contract of DESIGN.md for `diff --format json`."""
+    return json.dumps(body(result), ensure_ascii=False, indent=2) + "\n"
+
+
+# -- text -------------------------------------------------------------------------------------------
+
+_STYLE = {"added": "green", "removed": "red", "modified": "yellow", "renamed": "cyan"}
+
+
+def text(result: Comparison, lang: str = "fi", color: bool = False) -> str:
+    """A terminal report: one line per record, its fields indented, then money and findings."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    words = labels(lang)
+    kinds = KIND_NAMES.get(lang, KIND_NAMES["fi"])
+    console = Console(
+        width=110, force_terminal=color, no_color=not color, highlight=False, soft_wrap=True, emoji=False
+    )
+    base = side_name(result.base.spec, result.base.commit)
+    head = side_name(result.head.spec, result.head.commit)
+    with console.capture() as captured:
+        console.print(f"[bold]{escape(words['title'])}[/]: {escape(base)} → {escape(head)}")
+        if not (result.changes or result.introduced or result.resolved):
+            console.print(escape(words["nothing"]))
+        for c in result.changes:
+            style = _STYLE[c.change]
+            ident = c.id if not c.previous_id else f"{c.previous_id} → {c.id}"
+            title = f"  {_oneline(c.title, 80)}" if c.title else ""
+            console.print(
+                f"[{style}]{SIGN[c.change]} {escape(kinds.get(c.kind, c.kind))} {escape(ident)}[/]"
+                f"{escape(title)}  [dim]{escape(_where(c))}[/]"
+            )
+            if c.change == "modified" or c.change == "renamed":
+                for f in c.fields:
+                    delta = delta_text(f, lang)
+                    console.print(
+                        f"    {escape(f.field)}: {escape(_oneline(value_text(f.before, f.field, lang)))} → "
+                        f"{escape(_oneline(value_text(f.after, f.field, lang)))}"
+                        + (f" ({escape(delta)})" if delta else "")
+                    )
+        if result.money:
+            console.print()
+            grid = Table(title=None, box=None, show_edge=False, pad_edge=False, header_style="bold")
+            e, p = words["euros"], words["person_years"]
+            grid.add_column(words["organisation"])
+            grid.add_column(words["year"])
+            for name in (
+                f"{e} {words['before'].lower()}",
+                f"{e} {words['after'].lower()}",
+                f"Δ {e}",
+                f"{p} {words['before'].lower()}",
+                f"{p} {words['after'].lower()}",
+                f"Δ {p}",
+            ):
+                grid.add_column(name, justify="right")
+            for r in result.money:
+                grid.add_row(
+                    r.organisation,
+                    str(r.year),
+                    euros(r.euros_before, lang),
+                    euros(r.euros_after, lang),
+                    euros(r.euros_delta, lang, True),
+                    number(r.person_years_before, lang),
+                    number(r.person_years_after, lang),
+                    number(r.person_years_delta, lang, True),
+                )
+            console.print(f"[bold]{escape(words['money'])}[/]")
+            console.print(grid)
+        for title, found in ((words["introduced"], result.introduced), (words["resolved"], result.resolved)):
+            if found:
+                console.print()
+                console.print(f"[bold]{escape(title)} ({len(found)})[/]")
+                for item in found:
+                    where = (
+                        item.path
+                        + (f":{item.line}" if item.line else "")
+                        + (f":{item.column}" if item.column else "")
+                    )
+                    console.print(
+                        f"  {escape(where)}: {item.severity} {item.code}: {escape(_oneline(item.message, 200))}"
+                    )
+        for section in result.sections:
+            console.print()
+            console.print(f"[bold]{escape(section.title)}[/]")
+            if section.columns:
+                grid = Table(box=None, show_edge=False, pad_edge=False, header_style="bold")
+                for name in section.columns:
+                    grid.add_column(name)
+                for cells in section.rows:
+                    grid.add_row(*cells)
+                console.print(grid)
+            for note in section.notes:
+                console.print(escape(note))
+        console.print()
+        console.print(escape(_summary(result, lang).replace("**", "")))
+    return "\n".join(line.rstrip() for line in captured.get().splitlines()) + "\n"
+
+
+def _oneline(value: str, limit: int = 120) -> str:
+    value = " ".join(value.split())
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+FORMATS: dict[str, Callable[[Comparison, str], str]] = {"markdown": markdown, "json": as_json}
+
+
+def render(result: Comparison, fmt: str, lang: str = "fi", color: bool = False) -> str:
+    """The comparison in one of the formats (`text`, `markdown`, `json`)."""
+    if fmt == "text":
+        return text(result, lang, color)
+    return FORMATS[fmt](result, lang)
+
+
+# -- the history of one record (`log ID`) -----------------------------------------------------------
+
+
+def log_body(found: History) -> dict[str, Any]:
+    """A record's history as JSON-ready data."""
+    return {
+        "kind": found.kind,
+        "id": found.id,
+        "revision": {"revision": found.revision, "commit": found.commit},
+        "shallow": found.shallow,
+        "commits": [
+            {
+                "commit": s.commit.id,
+                "date": s.commit.date,
+                "author": s.commit.author,
+                "email": s.commit.email,
+                "message": s.commit.subject,
+                "change": s.change,
+                "id": s.id,
+                "previous_id": s.previous_id,
+                "path": s.path,
+                "fields": [
+                    {"field": f.field, "before": json_value(f.before), "after": json_value(f.after)}
+                    | ({"delta": json_value(f.delta)} if f.delta is not None else {})
+                    for f in s.fields
+                ],
+            }
+            for s in found.steps
+        ],
+    }
+
+
+def log_text(found: History, lang: str = "fi", color: bool = False) -> str:
+    """A record's history for a terminal, newest first, like `git log`."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    words = labels(lang)
+    kinds = KIND_NAMES.get(lang, KIND_NAMES["fi"])
+    console = Console(
+        width=110, force_terminal=color, no_color=not color, highlight=False, soft_wrap=True, emoji=False
+    )
+    with console.capture() as captured:
+        console.print(f"[bold]{escape(kinds.get(found.kind, found.kind))} {escape(found.id)}[/]")
+        for s in found.steps:
+            console.print()
+            console.print(f"[yellow]{s.commit.id[:12]}[/] {escape(s.commit.date)} {escape(s.commit.author)}")
+            console.print(f"    {escape(_oneline(s.commit.subject, 100))}")
+            ident = s.id if not s.previous_id else f"{s.previous_id} → {s.id}"
+            console.print(
+                f"    [{_STYLE.get(s.change, 'yellow')}]{escape(words.get(s.change, s.change))}[/] "
+                f"{escape(ident)}  [dim]{escape(s.path)}[/]"
+            )
+            if s.change != "added" and s.change != "removed":
+                for f in s.fields:
+                    delta = delta_text(f, lang)
+                    console.print(
+                        f"      {escape(f.field)}: {escape(_oneline(value_text(f.before, f.field, lang)))} → "
+                        f"{escape(_oneline(value_text(f.after, f.field, lang)))}"
+                        + (f" ({escape(delta)})" if delta else "")
+                    )
+        if found.shallow:
+            console.print()
+            console.print("(shallow clone: older history is missing; `git fetch --unshallow` shows it)")
+    return "\n".join(line.rstrip() for line in captured.get().splitlines()) + "\n"
+
+
+def render_log(found: History, fmt: str, lang: str = "fi", color: bool = False) -> str:
+    """A record's history as `text` or `json`."""
+    if fmt == "json":
+        return json.dumps(log_body(found), ensure_ascii=False, indent=2) + "\n"
+    return log_text(found, lang, color)
