@@ -145,6 +145,88 @@ def align(
     _emit(run(path, fmt, lang.value, org, year, strict, not no_cache, _color(fmt)))
 
 
+RepoOpt = Annotated[
+    str | None, typer.Option("-C", "--repo", help="Strategy repository (or a folder inside it); default: here.")
+]
+LangOpt = Annotated[str, typer.Option("--lang", help="Language of the report: fi, sv or en.")]
+RevArg = Annotated[str | None, typer.Argument(help="A commit, branch or tag; BASE...HEAD uses the merge base.")]
+
+
+class DiffFormat(StrEnum):
+    """Formats of a diff."""
+
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+class ReviewFormat(StrEnum):
+    """Formats of a review."""
+
+    markdown = "markdown"
+    json = "json"
+    github = "github"
+
+
+class LogFormat(StrEnum):
+    """Formats of a record's history."""
+
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def diff(
+    base: RevArg = None,
+    head: RevArg = None,
+    staged: Annotated[bool, typer.Option("--staged", "--cached", help="Compare BASE (HEAD) with the index.")] = False,
+    format: Annotated[DiffFormat, typer.Option("--format", "-f", help="text, markdown or json.")] = DiffFormat.text,
+    exit_code: Annotated[bool, typer.Option("--exit-code", help="Exit 1 when there are changes.")] = False,
+    no_findings: Annotated[
+        bool, typer.Option("--no-findings", help="Do not compare findings (only the changed files are read).")
+    ] = False,
+    lang: LangOpt = "fi",
+    repo: RepoOpt = None,
+    no_cache: NoCache = False,
+) -> None:
+    """Semantic diff of two revisions (default: HEAD against the working tree)."""
+    from .commands.diff import run
+
+    fmt = format.value
+    _emit(run(repo, base, head, staged, fmt, exit_code, not no_findings, not no_cache, _color(fmt), lang))
+
+
+@app.command()
+def log(
+    record: Annotated[str, typer.Argument(metavar="ID", help="The id of a record (any kind).")],
+    format: Annotated[LogFormat, typer.Option("--format", "-f", help="text or json.")] = LogFormat.text,
+    rev: Annotated[str, typer.Option("--rev", help="Follow the history back from this revision.")] = "HEAD",
+    lang: LangOpt = "fi",
+    repo: RepoOpt = None,
+) -> None:
+    """The history of one record across commits: when, who, what changed."""
+    from .commands.log import run
+
+    _emit(run(repo, record, rev, format.value, lang, _color(format.value)))
+
+
+@app.command()
+def review(
+    base: Annotated[str, typer.Argument(help="The pull request's base, e.g. origin/main.")],
+    head: Annotated[str, typer.Argument(help="The pull request's head, e.g. HEAD.")],
+    format: Annotated[
+        ReviewFormat, typer.Option("--format", "-f", help="markdown, json or github.")
+    ] = ReviewFormat.markdown,
+    lang: LangOpt = "fi",
+    repo: RepoOpt = None,
+    no_cache: NoCache = False,
+) -> None:
+    """One pull-request comment: validation of what changed, the diff, who must review."""
+    from .commands.review import run
+
+    _emit(run(repo, base, head, format.value, lang, not no_cache))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; the one place where failures become exit codes."""
     from .errors import SisturvaError
