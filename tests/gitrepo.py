@@ -65,4 +65,5 @@ def replace_tree(root: Path, source: Path) -> None:
             shutil.rmtree(child)
         else:
             child.unlink()
-    shutil.copytree(source, root, dirs_exist_ok=True)
+    # Plain copies: kept modification times could hide a same-size change from git's stat cache.
+    shutil.copytree(source, root, dirs_exist_ok=True, copy_function=shutil.copy)

@@ -160,14 +160,20 @@ def plain(value: object) -> Any:
         out: dict[str, Any] = {}
         for name, info in type(value).model_fields.items():
             item = plain(getattr(value, name))
-            # `example: false` and other unset flags say nothing; a default like `status` does.
-            if item is None or item == [] or item == {} or (item is False and info.default is False):
+            if item is None or item == [] or item == {} or _silent_default(item, info.default):
                 continue
             out[info.alias or name] = item
         return out
     if isinstance(value, list | tuple):
         return [plain(item) for item in value]
     return value
+
+
+def _silent_default(value: object, default: object) -> bool:
+    # An unset flag or a zero amount says nothing; a default word like `status: planned` does.
+    if isinstance(value, bool):
+        return value is default
+    return isinstance(value, int | Decimal) and value == 0 and default == 0
 
 
 @dataclass(frozen=True)
@@ -286,7 +292,11 @@ def _compare(before: Any, after: Any, path: str, name: str, out: list[FieldChang
                 b_map = {str(i + 1): x for i, x in enumerate(b_list)}
                 a_map = {str(i + 1): x for i, x in enumerate(a_list)}
             for key in [*b_map, *(k for k in a_map if k not in b_map)]:
-                _compare(b_map.get(key), a_map.get(key), f"{path}[{key}]", name, out)
+                old, new = b_map.get(key), a_map.get(key)
+                if (old is None or new is None) and keys:
+                    # A whole item added or removed: its key is already in the path.
+                    old, new = _without(old, keys), _without(new, keys)
+                _compare(old, new, f"{path}[{key}]", name, out)
             return
         if (
             name not in ORDERED
@@ -296,6 +306,13 @@ def _compare(before: Any, after: Any, path: str, name: str, out: list[FieldChang
         ):
             return  # the same set of ids in another order is not a change
     _leaf(path, name, before, after, out)
+
+
+def _without(item: Any, keys: tuple[str, ...]) -> Any:
+    if not isinstance(item, dict):
+        return item
+    rest = {k: v for k, v in item.items() if k not in keys}
+    return rest or {k: v for k, v in item.items() if k == keys[0]}
 
 
 def _sortable(items: list[Any]) -> bool:

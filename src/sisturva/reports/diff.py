@@ -217,7 +217,7 @@ def value_text(value: Any, field: str = "", lang: str = "fi") -> str:
 
 def delta_text(change: FieldChange, lang: str = "fi") -> str:
     """The signed delta of a money field, or an empty string."""
-    if change.delta is None:
+    if not change.delta:
         return ""
     if change.field.rsplit(".", 1)[-1] in ("euros", "allocated"):
         return euros(change.delta, lang, signed=True)
@@ -244,7 +244,9 @@ def short(commit: str | None) -> str:
 
 def side_name(spec: str, commit: str | None) -> str:
     """`main (1a2b3c4d5e6f)` or `(working tree)`."""
-    return f"{spec} ({short(commit)})" if commit else spec
+    if not commit:
+        return spec
+    return short(commit) if spec == commit else f"{spec} ({short(commit)})"
 
 
 # -- Markdown ---------------------------------------------------------------------------------------
@@ -626,6 +628,8 @@ def text(result: Comparison, lang: str = "fi", color: bool = False) -> str:
 
 
 def _oneline(value: str, limit: int = 120) -> str:
+    # Control characters (terminal escapes among them) in record text never reach the terminal.
+    value = "".join(ch if ch.isprintable() else " " for ch in value)
     value = " ".join(value.split())
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
