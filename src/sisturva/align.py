@@ -286,12 +286,13 @@ class _Org:
         doc = self.s.documents[located.rel]
         line, column = doc.locate(("organisation",))
         count = f"{len(with_money)} commitment" + ("s" if len(with_money) > 1 else "")
+        prefix = doc.path[: len(doc.path) - len(located.rel)] if doc.path.endswith(located.rel) else ""
         self.out.append(
             Scoped(
                 make(
                     "SIS302",
                     f"{self.org} has {count} with money ({_money(total)}) but no budget plan; "
-                    f"add budgets/{self.org}.yaml",
+                    f"add {prefix}budgets/{self.org}.yaml",
                     doc.path,
                     line,
                     column,

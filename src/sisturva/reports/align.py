@@ -239,14 +239,16 @@ def text(alignment: Alignment, lang: str = "fi", color: bool = False) -> str:
     return "\n".join(line.rstrip() for line in out.split("\n"))
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~-])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~])")
+_MD_LINE_START = re.compile(r"^([-+#>]|\d+[.)])")
 
 
 def md(value: str) -> str:
     """Record text safe inside Markdown (and a table cell): no markup, no HTML, no @mentions."""
     flat = " ".join(value.split())
-    escaped = _MD_SPECIAL.sub(r"\\\1", flat)
-    return escaped.replace("@", "@\u200b").replace("&", "&amp;")
+    escaped = _MD_SPECIAL.sub(r"\\\1", flat.replace("&", "&amp;"))
+    escaped = _MD_LINE_START.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], escaped)
+    return escaped.replace("@", "@\u200b")
 
 
 def _md_finding(f: Finding) -> str:
