@@ -132,9 +132,16 @@ class Git:
             raise RevisionError(
                 "the repository has no commits yet; commit the strategy first (git add . && git commit)"
             )
-        out = self._run(
-            ["rev-parse", "--verify", "--quiet", "--end-of-options", spec + "^{commit}"], check=False
-        )
+        # Not --quiet: it would hide git's warning that a name is both a branch and a tag.
+        args = [
+            "-c",
+            "core.warnAmbiguousRefs=true",
+            "rev-parse",
+            "--verify",
+            "--end-of-options",
+            spec + "^{commit}",
+        ]
+        out = self._run(args, check=False)
         lines = out.stdout.decode("ascii", "replace").split()
         errors = out.stderr.decode("utf-8", "replace")
         if out.returncode == 0 and len(lines) == 1 and "ambiguous" not in errors:
@@ -166,13 +173,14 @@ class Git:
         if base is not None and head is None:
             for sep in ("...", ".."):
                 left, found, right = base.partition(sep)
-                if found and not base.startswith("-"):
+                if found and (left or right):
                     left_id = self.commit(left or "HEAD")
                     right_id = self.commit(right or "HEAD")
                     if sep == "...":
                         left_id = self.merge_base(left_id, right_id, base)
                     return Revision(left or "HEAD", left_id), Revision(right or "HEAD", right_id)
-        base_rev = Revision(base or "HEAD", self.commit(base or "HEAD"))
+        base_spec = "HEAD" if base is None else base
+        base_rev = Revision(base_spec, self.commit(base_spec))
         if head is None:
             return base_rev, Revision(WORKTREE, None)
         return base_rev, Revision(head, self.commit(head))

@@ -137,7 +137,8 @@ def sides(
     if staged:
         if head is not None:
             raise UsageError("--staged compares a revision with the index; give at most one revision")
-        base_rev = Revision(base or "HEAD", git.commit(base or "HEAD"))
+        base_spec = "HEAD" if base is None else base
+        base_rev = Revision(base_spec, git.commit(base_spec))
         return Sides(git, base_rev, Revision(INDEX, None), use_cache)
     base_rev, head_rev = git.pair(base, head)
     return Sides(git, base_rev, head_rev, use_cache)

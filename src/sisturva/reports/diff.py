@@ -252,7 +252,7 @@ def side_name(spec: str, commit: str | None) -> str:
 # -- Markdown ---------------------------------------------------------------------------------------
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~$])")
-_SAFE_CODE = re.compile(r"^[A-Za-z0-9._/:+\[\]-]{1,200}$")
+_SAFE_CODE = re.compile(r"^[A-Za-z0-9._/:@+\[\]-]{1,200}$")
 
 
 def md(text: str, limit: int = CELL) -> str:
