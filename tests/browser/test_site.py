@@ -59,7 +59,9 @@ def server(site: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    assert Path(CHROMIUM).exists(), "Debian's chromium is missing: `make test` installs it (apt-get install chromium)"
+    assert Path(CHROMIUM).exists(), (
+        "Debian's chromium is missing: `make test` installs it (apt-get install chromium)"
+    )
     with playwright_api.sync_playwright() as p:
         instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield instance
@@ -81,7 +83,9 @@ def test_every_page_is_accessible_and_its_links_resolve(site: Path, server: str,
     context = browser.new_context()  # type: ignore[attr-defined]
     page = context.new_page()
     blocked: list[str] = []
-    page.on("console", lambda msg: blocked.append(msg.text) if "Content Security Policy" in msg.text else None)
+    page.on(
+        "console", lambda msg: blocked.append(msg.text) if "Content Security Policy" in msg.text else None
+    )
     problems: list[str] = []
     pages = _pages(site)
     assert len(pages) > 20
@@ -91,11 +95,15 @@ def test_every_page_is_accessible_and_its_links_resolve(site: Path, server: str,
         # The stylesheet applied under the page's own Content-Security-Policy.
         position = page.evaluate("getComputedStyle(document.querySelector('body')).lineHeight")
         assert position != "normal", f"{rel}: the stylesheet did not load"
-        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA}, "resultTypes": ["violations"]})
+        results = axe.run(
+            page, options={"runOnly": {"type": "tag", "values": WCAG_AA}, "resultTypes": ["violations"]}
+        )
         for violation in results.response["violations"]:
             targets = [" ".join(node["target"]) for node in violation["nodes"]][:3]
             problems.append(f"{rel}: {violation['id']}: {violation['help']} at {targets}")
-        for href in page.eval_on_selector_all("a[href], link[href]", "els => els.map(e => e.getAttribute('href'))"):
+        for href in page.eval_on_selector_all(
+            "a[href], link[href]", "els => els.map(e => e.getAttribute('href'))"
+        ):
             url = urlsplit(urljoin(server + rel, href))
             if f"{url.scheme}://{url.netloc}/" != server:
                 continue

@@ -37,7 +37,9 @@ def formats(given: str) -> set[str]:
     parts = {part.strip() for part in given.split(",") if part.strip()}
     unknown = parts - set(FORMATS)
     if unknown or not parts:
-        raise UsageError(f"--format: unknown format {', '.join(sorted(unknown)) or given!r}; choose from {', '.join(FORMATS)}")
+        raise UsageError(
+            f"--format: unknown format {', '.join(sorted(unknown)) or given!r}; choose from {', '.join(FORMATS)}"
+        )
     return {"site", "markdown", "data"} if "all" in parts else parts
 
 
@@ -50,8 +52,7 @@ def _check_out(out: Path, root: Path) -> None:
             raise UsageError(f"--out {out}: would replace {precious}; give a folder of its own, e.g. _site")
     if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
         raise UsageError(
-            f"--out {out}: the folder holds files not made by `sisturva render`; "
-            "give an empty or new folder"
+            f"--out {out}: the folder holds files not made by `sisturva render`; give an empty or new folder"
         )
     if target.exists() and not target.is_dir():
         raise UsageError(f"--out {out}: exists and is not a folder")

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import gc
 import os
+import pickle
 import shutil
 import subprocess
 import tempfile
@@ -18,6 +22,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
+from ..align import YearFigures
 from ..errors import SisturvaError, TemplateError
 from ..models import Commitment, Goal, Indicator, LocalizedText, Organisation, Period, Priority, Text
 from ..strategy import Strategy
@@ -48,24 +53,14 @@ class Change:
     subject: str
 
 
-@dataclass(frozen=True, slots=True)
-class AlignmentRow:
-    """One organisation's money for the cooperation in one year."""
-
-    year: int
-    allocated: Decimal
-    committed: Decimal
-    remaining: Decimal
-
-
 @dataclass(frozen=True)
 class Extras:
     """What the site shows beside the records: verdicts, alignment, history and downloads."""
 
     verdicts: Mapping[str, str] = field(default_factory=dict)
     """Verdict key by goal id: on-track, off-track, achieved, no-data."""
-    alignment: Mapping[str, Sequence[AlignmentRow]] = field(default_factory=dict)
-    """Rows by organisation id."""
+    alignment: Mapping[str, Sequence[YearFigures]] = field(default_factory=dict)
+    """Money and work for the cooperation by year, by organisation id."""
     changes: Sequence[Change] | None = None
     """Recent commits, newest first; None when the strategy is not in a git repository."""
     downloads: Sequence[str] = ()
@@ -120,9 +115,14 @@ def verdicts(strategy: Strategy) -> dict[str, str]:
     return {}
 
 
-def alignment(strategy: Strategy) -> dict[str, tuple[AlignmentRow, ...]]:
-    """Each organisation's allocated, committed and remaining euros by year, from `sisturva align`."""
-    return {}
+def alignment(strategy: Strategy) -> dict[str, tuple[YearFigures, ...]]:
+    """Each organisation's allocated, committed and remaining euros by year, as `sisturva align` counts."""
+    from ..align import align
+
+    return {
+        org.organisation: tuple(y for y in org.years if y.planned or y.committed or y.person_years)
+        for org in align(strategy).organisations
+    }
 
 
 def _pick(text: Text, lang: str, default: str) -> tuple[str, str]:
@@ -149,6 +149,42 @@ class Helpers:
     number: Callable[[Decimal | int], str]
     money: Callable[[Decimal], str]
     date: Callable[[Any], str]
+    strategy: Strategy
+    _links: dict[tuple[str, str, str], Markup] = field(default_factory=dict)
+
+    def org(self, org_id: str, up: str) -> Markup:
+        """A link to an organisation's page by its name (its id when it is unknown)."""
+        key = ("o", org_id, up)
+        link = self._links.get(key)
+        if link is None:
+            record = self.strategy.organisations.get(org_id)
+            link = (
+                Markup('<a href="{0}organisations/{1}.html">{2}</a>').format(up, org_id, self.tx(record.name))
+                if record is not None
+                else escape(org_id)
+            )
+            self._links[key] = link
+        return link
+
+    def orgs(self, org_ids: Sequence[str], up: str) -> Markup:
+        """Links to organisations, separated by commas."""
+        return Markup(", ").join(self.org(org_id, up) for org_id in org_ids)
+
+    def goal(self, goal_id: str, up: str) -> Markup:
+        """A link to a goal on its priority's page by its title (its id when it is unknown)."""
+        key = ("g", goal_id, up)
+        link = self._links.get(key)
+        if link is None:
+            priority = self.strategy.goal_priority.get(goal_id)
+            link = (
+                Markup('<a href="{0}priorities/{1}.html#goal-{2}">{3}</a>').format(
+                    up, priority, goal_id, self.tx(self.strategy.goals[goal_id].title)
+                )
+                if priority is not None
+                else escape(goal_id)
+            )
+            self._links[key] = link
+        return link
 
     def tx(self, text: Text | None) -> Markup:
         """Record text for HTML; a text shown in another language is marked so, visibly."""
@@ -166,7 +202,9 @@ class Helpers:
         return "" if text is None else _pick(text, self.lang, self.default)[0]
 
     def period(self, period: Period) -> str:
-        """`2021–2025`, or `2021–` when open."""
+        """`2021–2025`, `2024` for one year, or `2021–` when open."""
+        if period.end == period.start:
+            return str(period.start)
         return f"{period.start}–{period.end or ''}"
 
     def measure(self, value: Decimal, unit: Text) -> str:
@@ -207,45 +245,32 @@ class Helpers:
         return " ".join(parts)
 
 
-def _plain_number(value: Decimal | int, lang: str) -> str:
-    text = f"{Decimal(value).normalize():,f}"
-    if lang == "en":
-        return text
-    return text.replace(",", "\u00a0").replace(".", ",")
-
-
-def helpers(lang: str, default: str) -> Helpers:
-    """The template helpers for pages in `lang`."""
+def helpers(strategy: Strategy, lang: str) -> Helpers:
+    """The template helpers for pages in `lang`: Babel's formats of the language."""
+    from .. import locale
     from .site_strings import translate
 
-    formats = _formats(lang)
+    # Babel takes ~0.1 ms a number; a site repeats the same few thousand values, so keep each once.
+    @functools.lru_cache(maxsize=1 << 16)
+    def number(text: str) -> str:
+        return locale.number(Decimal(text), lang)
+
+    @functools.lru_cache(maxsize=1 << 16)
+    def money(text: str) -> str:
+        return locale.money(Decimal(text), lang)
+
+    @functools.lru_cache(maxsize=1 << 12)
+    def t(key: str) -> str:
+        return translate(key, lang)
+
     return Helpers(
+        strategy=strategy,
         lang=lang,
-        default=default,
-        t=lambda key: translate(key, lang),
-        number=formats[0],
-        money=formats[1],
-        date=formats[2],
-    )
-
-
-def _formats(
-    lang: str,
-) -> tuple[Callable[[Decimal | int], str], Callable[[Decimal], str], Callable[[Any], str]]:
-    try:
-        from .. import locale as loc  # written with Babel; formats per locale
-    except ImportError:
-        loc = None
-    if loc is not None and all(hasattr(loc, n) for n in ("number", "money", "date")):
-        return (
-            lambda v: str(loc.number(v, lang)),
-            lambda v: str(loc.money(v, lang)),
-            lambda d: str(loc.date(d, lang)),
-        )
-    return (
-        lambda v: _plain_number(v, lang),
-        lambda v: _plain_number(Decimal(v).quantize(Decimal(1)), lang) + "\u00a0€",
-        lambda d: d.isoformat(),
+        default=strategy.settings.languages[0],
+        t=t,
+        number=lambda value: number(str(value)),
+        money=lambda value: money(str(value)),
+        date=lambda value: locale.date(value, lang),
     )
 
 
@@ -283,7 +308,7 @@ def _template_error(error: BaseException) -> TemplateError:
         name = error.filename or error.name or "template"
         return TemplateError(f"{_where(name)}:{error.lineno}: {message}")
     if isinstance(error, jinja2.TemplateNotFound):
-        return TemplateError(f"{error.name}: template not found")
+        message = f"template {error.name} not found"
     frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith((".html", ".md"))]
     if frames:
         frame = frames[-1]
@@ -326,6 +351,23 @@ def _pages(strategy: Strategy, idx: Index) -> Iterator[_Page]:
     yield _Page("changes.html", "changes.html", {})
 
 
+PARALLEL_PAGES = 400
+"""Below this many pages, forking a worker costs more than it saves."""
+MAX_WORKERS = 4
+
+_Job = tuple[str, _Page]
+
+
+def _workers(jobs: int) -> int:
+    if not hasattr(os, "fork") or jobs < PARALLEL_PAGES:
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_WORKERS))
+
+
 def render(
     strategy: Strategy,
     langs: Sequence[str],
@@ -334,9 +376,6 @@ def render(
 ) -> dict[str, bytes]:
     """Every file of the site by its path: pages per language, the language chooser, the stylesheet."""
     idx = index(strategy)
-    default = strategy.settings.languages[0]
-    files: dict[str, bytes] = {}
-    pages = list(_pages(strategy, idx))
     common = {
         "s": strategy,
         "doc": strategy.strategy,
@@ -345,31 +384,112 @@ def render(
         "language_names": LANGUAGE_NAMES,
         "extras": extras,
     }
+    pages = list(_pages(strategy, idx))
+    jobs: list[_Job] = [(lang, page) for lang in langs for page in pages]
+    workers = _workers(len(jobs))
+    was_enabled = gc.isenabled()
+    gc.disable()  # templates build many short-lived acyclic objects; collecting them costs ~10 %
     try:
-        for lang in langs:
-            h = helpers(lang, default)
-            base = {
-                **common,
-                "lang": lang,
-                "h": h,
-                "t": h.t,
-                "tx": h.tx,
-                "txt": h.txt,
-                "verdict": lambda goal_id: extras.verdicts.get(goal_id, ""),
-            }
-            for page in pages:
-                template = env.get_template(page.template)
-                up = "../" * page.here.count("/")
-                html = template.render({**base, **page.values, "here": page.here, "up": up})
-                files[f"{lang}/{page.here}"] = html.encode("utf-8")
-        files["index.html"] = (
-            env.get_template("languages.html").render({**common, "lang": default}).encode("utf-8")
-        )
+        # Pages are dealt out round-robin so every process gets a like mix of small and large ones.
+        pending = [_fork_render(env, strategy, common, jobs[w::workers]) for w in range(1, workers)]
+        try:
+            files = _render_jobs(env, strategy, common, jobs[::workers])
+        except BaseException:
+            for collect in pending:  # reap the children before giving up: no process is left behind
+                with contextlib.suppress(TemplateError):
+                    collect()
+            raise
+        for share, collect in zip(range(1, workers), pending, strict=True):
+            result = collect()
+            files.update(
+                result if result is not None else _render_jobs(env, strategy, common, jobs[share::workers])
+            )
+        try:
+            chooser = env.get_template("languages.html").render(
+                {**common, "lang": strategy.settings.languages[0]}
+            )
+        except _TEMPLATE_FAULTS as error:
+            raise _template_error(error) from None
+    finally:
+        if was_enabled:
+            gc.enable()
+    ordered = {f"{lang}/{page.here}": files[f"{lang}/{page.here}"] for lang, page in jobs}
+    ordered["index.html"] = chooser.encode("utf-8")
+    for name in STATIC_FILES:
+        ordered[name] = _static(env, name)
+    return ordered
+
+
+def _render_jobs(
+    env: jinja2.Environment, strategy: Strategy, common: Mapping[str, Any], jobs: Sequence[_Job]
+) -> dict[str, bytes]:
+    """Render the (language, page) jobs; a template's fault becomes a `TemplateError`."""
+    files: dict[str, bytes] = {}
+    verdicts = common["extras"].verdicts
+    bases: dict[str, dict[str, Any]] = {}
+    try:
+        for lang, page in jobs:
+            base = bases.get(lang)
+            if base is None:
+                h = helpers(strategy, lang)
+                base = bases[lang] = {
+                    **common,
+                    "lang": lang,
+                    "h": h,
+                    "t": h.t,
+                    "tx": h.tx,
+                    "txt": h.txt,
+                    "verdict": lambda goal_id: verdicts.get(goal_id, ""),
+                }
+            template = env.get_template(page.template)
+            up = "../" * page.here.count("/")
+            html = template.render({**base, **page.values, "here": page.here, "up": up})
+            files[f"{lang}/{page.here}"] = html.encode("utf-8")
     except _TEMPLATE_FAULTS as error:
         raise _template_error(error) from None
-    for name in STATIC_FILES:
-        files[name] = _static(env, name)
     return files
+
+
+def _fork_render(
+    env: jinja2.Environment, strategy: Strategy, common: Mapping[str, Any], jobs: Sequence[_Job]
+) -> Callable[[], dict[str, bytes] | None]:
+    """Render `jobs` in a forked child; the returned function collects its pages (None: render here)."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child's coverage is not collected
+        status = 1
+        try:
+            os.close(read_end)
+            try:
+                result: object = _render_jobs(env, strategy, common, jobs)
+            except TemplateError as error:
+                result = str(error)
+            payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write_end, "wb") as out:
+                out.write(payload)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+
+    def collect() -> dict[str, bytes] | None:
+        try:
+            with os.fdopen(read_end, "rb") as incoming:
+                payload = incoming.read()
+        finally:
+            _, status = os.waitpid(pid, 0)
+        if status != 0:
+            return None
+        try:
+            # Our own child's output, through a private pipe: trusted like our own memory.
+            result = pickle.loads(payload)
+        except Exception:  # a child that died half-way: render here instead
+            return None
+        if isinstance(result, str):
+            raise TemplateError(result)
+        return result if isinstance(result, dict) else None
+
+    return collect
 
 
 def _static(env: jinja2.Environment, name: str) -> bytes:
@@ -494,7 +614,6 @@ def _swap(staging: Path, out: Path) -> None:
 
 
 __all__ = [
-    "AlignmentRow",
     "Change",
     "Extras",
     "Helpers",

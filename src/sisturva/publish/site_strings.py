@@ -84,6 +84,13 @@ STRINGS: dict[str, tuple[str, str, str]] = {
     "align.allocated": ("Yhteistyöhön kohdennettu", "Anvisat för samarbetet", "Allocated"),
     "align.committed": ("Sitoumuksiin varattu", "Bundet i åtaganden", "Committed"),
     "align.remaining": ("Jäljellä", "Återstår", "Remaining"),
+    "align.person_years": (
+        "Henkilötyövuodet: käytetty / käytettävissä",
+        "Årsverken: använda / tillgängliga",
+        "Person-years: used / available",
+    ),
+    "align.unplanned": ("ei suunnitelmassa", "utanför planen", "outside the plan"),
+    "align.over": ("ylitys", "överskridning", "over"),
     "align.caption": (
         "Yhteistyöhön kohdennetut ja sitoumuksiin varatut eurot vuosittain",
         "Euro anvisade för samarbetet och bundna i åtaganden per år",

@@ -1,0 +1,289 @@
+"""`sisturva render`: escaping of hostile text, template overrides in a sandbox, atomic and incremental output."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from sisturva.cli import main
+from tests.conftest import snapshot, write_tree
+
+LONG_WORD = "Turvallisuus" * 60
+HOSTILE_PRIORITY = (
+    "id: p1\n"
+    "title: '<script>alert(1)</script> [klikkaa](javascript:alert(2)) | --- | **x** <img src=x onerror=alert(3)>'\n"
+    "description: {fi: '" + LONG_WORD + "', sv: '\"><svg onload=alert(4)>'}\n"
+    "status: active\n"
+    "period: {start: 2021}\n"
+    "goals:\n"
+    "  - id: p1-g1\n"
+    "    title: 'javascript:alert(5)'\n"
+    "    indicator: luottamus\n"
+    "    baseline: {year: 2020, value: 91}\n"
+    "    target: {year: 2025, value: 92}\n"
+)
+
+
+def render(repo: Path, out: Path, *extra: str) -> int:
+    return main(["render", str(repo), "--out", str(out), "--no-cache", "--format", "site", *extra])
+
+
+def all_text(out: Path) -> str:
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(out.rglob("*.html")))
+
+
+def test_renders_every_page_in_every_language(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "site"
+    assert render(repo, out) == 0
+    assert "written" in capsys.readouterr().err
+    for lang in ("fi", "sv", "en"):
+        for page in (
+            "index.html",
+            "priorities/p1.html",
+            "organisations/sm.html",
+            "indicators/luottamus.html",
+        ):
+            html = (out / lang / page).read_text(encoding="utf-8")
+            assert f'<html lang="{lang}">' in html
+            assert "Content-Security-Policy" in html
+    front = (out / "en/index.html").read_text(encoding="utf-8")
+    assert "Everyday security" in front
+    # Finnish first in the language switcher and the language chooser.
+    assert front.index(">Suomi<") < front.index(">Svenska<") < front.index(">English<")
+    chooser = (out / "index.html").read_text(encoding="utf-8")
+    assert chooser.index('href="fi/index.html"') < chooser.index('href="en/index.html"')
+    # The chart comes with a text alternative and the data table beside it.
+    priority = (out / "fi/priorities/p1.html").read_text(encoding="utf-8")
+    assert '<svg class="chart"' in priority and 'role="img"' in priority
+    assert "2018: 95 %" in priority
+    assert "<table>" in priority
+
+
+def test_no_scripts_and_no_external_resources(repo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert render(repo, out) == 0
+    text = all_text(out)
+    assert "<script" not in text
+    assert not re.search(r'<link[^>]+href="(https?:)?//', text)
+    assert not re.search(r'\ssrc="', text)
+    assert "url(" not in (out / "style.css").read_text(encoding="utf-8")
+
+
+def test_hostile_record_text_is_escaped(repo: Path, tmp_path: Path) -> None:
+    write_tree(repo, {"priorities/p1.yaml": HOSTILE_PRIORITY})
+    out = tmp_path / "site"
+    assert render(repo, out) == 0
+    text = all_text(out)
+    assert "<script" not in text
+    assert "<img" not in text and "<svg onload" not in text
+    assert 'href="javascript:' not in text.lower()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert "[klikkaa](javascript:alert(2)) | --- | **x**" in text
+    assert "&#34;&gt;&lt;svg onload=alert(4)&gt;" in (out / "sv/priorities/p1.html").read_text(
+        encoding="utf-8"
+    )
+    assert LONG_WORD in text
+    assert "overflow-wrap: anywhere" in (out / "style.css").read_text(encoding="utf-8")
+    # In the chart's accessible name as well as in the page title.
+    title = re.search(r"<title>(.*?)</title>", (out / "fi/priorities/p1.html").read_text(encoding="utf-8"))
+    assert title is not None and "&lt;script&gt;" in title.group(1)
+
+
+def test_missing_translation_falls_back_visibly(repo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert render(repo, out) == 0
+    sv = (out / "sv/index.html").read_text(encoding="utf-8")
+    assert '<span lang="fi">Arjen turvallisuus</span> <span class="fallback">(på finska)</span>' in sv
+    en = (out / "en/index.html").read_text(encoding="utf-8")
+    assert "Everyday security" in en and "(in Finnish)</span>" in en  # plain Finnish names are marked
+    fi = (out / "fi/index.html").read_text(encoding="utf-8")
+    assert 'class="fallback"' not in fi
+
+
+def test_languages_option(repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "site"
+    assert render(repo, out, "--lang", "en,fi") == 0
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["en", "fi"]
+    assert "in fi, en" in capsys.readouterr().err
+    assert render(repo, tmp_path / "other", "--lang", "de") == 2
+    assert "unknown language de" in capsys.readouterr().err
+    write_tree(
+        repo, {"sisturva.yaml": "schema: 1\nlanguages: [fi]\nplanning_years: {start: 2021, end: 2025}\n"}
+    )
+    assert render(repo, tmp_path / "other", "--lang", "sv") == 2
+    assert "not among the repository's languages" in capsys.readouterr().err
+    assert not (tmp_path / "other").exists()
+
+
+def test_repository_templates_override_the_packaged_ones(repo: Path, tmp_path: Path) -> None:
+    write_tree(
+        repo,
+        {
+            "templates/index.html": (
+                '{% extends "base.html" %}{% block title %}Oma{% endblock %}'
+                "{% block main %}<h1>Oma etusivu: {{ tx(doc.mission) }}</h1>{% endblock %}"
+            ),
+            "templates/style.css": "body { color: #000; }\n",
+        },
+    )
+    out = tmp_path / "site"
+    assert render(repo, out) == 0
+    assert "<h1>Oma etusivu: Arjen turvallisuus</h1>" in (out / "fi/index.html").read_text(encoding="utf-8")
+    assert "Turvallisuuden tunne" in (out / "fi/priorities/p1.html").read_text(encoding="utf-8")
+    assert (out / "style.css").read_text(encoding="utf-8") == "body { color: #000; }\n"
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "{{ cycler.__init__.__globals__.os.popen('touch pwned').read() }}",
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ h.t.__globals__ }}",
+        "{{ s.organisations.clear() }}",
+    ],
+)
+def test_overriding_templates_run_sandboxed(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], template: str, in_dir: object
+) -> None:
+    in_dir(tmp_path)  # type: ignore[operator]
+    write_tree(repo, {"templates/changes.html": "line one\n" + template + "\n"})
+    out = tmp_path / "site"
+    assert render(repo, out) == 2
+    err = capsys.readouterr().err
+    assert re.search(r"templates/changes\.html:2: ", err), err
+    assert "Traceback" not in err
+    assert not out.exists()
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_broken_template_leaves_the_old_site_untouched(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "site"
+    assert render(repo, out) == 0
+    before = snapshot(out)
+    write_tree(repo, {"templates/priority.html": '{% extends "base.html" %}\n{% block main %}\n{% if %}\n'})
+    capsys.readouterr()
+    assert render(repo, out) == 2
+    err = capsys.readouterr().err
+    assert re.search(r"templates/priority\.html:3: ", err), err
+    assert snapshot(out) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_undefined_value_in_a_template_is_an_error(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(repo, {"templates/organisations.html": "{{ no_such_thing.name }}\n"})
+    assert render(repo, tmp_path / "site") == 2
+    assert "organisations.html:1: 'no_such_thing' is undefined" in capsys.readouterr().err
+
+
+def test_second_render_rewrites_only_changed_pages(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "site"
+    assert render(repo, out) == 0
+    inodes = {p: p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    capsys.readouterr()
+    assert render(repo, out) == 0
+    assert " 0 written" in capsys.readouterr().err
+    assert {p: p.stat().st_ino for p in out.rglob("*") if p.is_file()} == inodes
+
+    text = (repo / "organisations/poliisihallitus.yaml").read_text(encoding="utf-8")
+    write_tree(
+        repo,
+        {"organisations/poliisihallitus.yaml": text.replace("Poliisihallitus", "Poliisihallitus (uusi)")},
+    )
+    assert render(repo, out) == 0
+    err = capsys.readouterr().err
+    changed = {p for p in out.rglob("*") if p.is_file() and inodes.get(p) != p.stat().st_ino}
+    assert out / "fi/organisations/poliisihallitus.html" in changed
+    assert out / "fi/organisations/index.html" in changed
+    assert out / "fi/organisations/sm.html" not in changed
+    assert out / "fi/indicators/luottamus.html" not in changed
+    assert out / "style.css" not in changed
+    assert f" {len(changed)} written" in err
+
+    (repo / "organisations/poliisihallitus.yaml").unlink()
+    (repo / "commitments/poliisihallitus.yaml").unlink()
+    (repo / "budgets/poliisihallitus.yaml").unlink()
+    write_tree(
+        repo,
+        {
+            "strategy.yaml": (repo / "strategy.yaml")
+            .read_text(encoding="utf-8")
+            .replace(", poliisihallitus", "")
+        },
+    )
+    write_tree(
+        repo,
+        {
+            "priorities/p1.yaml": (repo / "priorities/p1.yaml")
+            .read_text(encoding="utf-8")
+            .replace(", poliisihallitus", "")
+        },
+    )
+    assert render(repo, out) == 0, capsys.readouterr().err
+    assert "3 removed" in capsys.readouterr().err
+    assert not (out / "fi/organisations/poliisihallitus.html").exists()
+
+
+def test_refuses_to_replace_a_folder_it_did_not_make(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    precious = write_tree(tmp_path / "docs", {"notes.txt": "keep me"})
+    assert render(repo, precious) == 2
+    assert "not made by `sisturva render`" in capsys.readouterr().err
+    assert (precious / "notes.txt").read_text() == "keep me"
+    assert render(repo, repo) == 2
+    assert render(repo, repo.parent) == 2
+    assert (repo / "sisturva.yaml").is_file()
+
+
+def test_data_errors_stop_the_render(repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_tree(repo, {"priorities/p1.yaml": "id: p1\ntitle: x\nstatus: unknown\nperiod: {start: 2021}\n"})
+    assert render(repo, tmp_path / "site") == 1
+    assert "nothing rendered" in capsys.readouterr().err
+    assert not (tmp_path / "site").exists()
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=Testaaja", "-c", "user.email=t@example.org", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_change_log_lists_recent_commits(repo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert render(repo, out) == 0
+    assert "not kept in a git repository" in (out / "en/changes.html").read_text(encoding="utf-8")
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "Painopiste <p1> lisätty")
+    assert render(repo, out) == 0
+    changes = (out / "fi/changes.html").read_text(encoding="utf-8")
+    assert "Painopiste &lt;p1&gt; lisätty" in changes
+
+
+def test_parallel_render_gives_the_same_site(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sisturva.publish import site
+
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    assert render(repo, serial) == 0
+    monkeypatch.setattr(site, "PARALLEL_PAGES", 1)
+    assert render(repo, parallel) == 0
+    assert snapshot(serial) == snapshot(parallel)
+    write_tree(repo, {"templates/indicator.html": "{{ nothing }}\n"})
+    assert render(repo, parallel) == 2
+    assert snapshot(serial) == snapshot(parallel)
