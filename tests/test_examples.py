@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import shlex
 from collections.abc import Iterator
@@ -36,7 +37,8 @@ def calls(path: Path) -> list[list[str]]:
             match = CALL.search(line.strip())
             if match:
                 words = shlex.split(match.group(1), comments=True)
-                found.append([w for w in words if w not in (">", ">>")])
+                ends = [i for i, w in enumerate(words) if w.startswith((">", "|", "2>"))]
+                found.append(words[: ends[0]] if ends else words)
     return found
 
 
@@ -60,6 +62,6 @@ def test_every_command_and_option_exists(path: Path, capsys: pytest.CaptureFixtu
                     f"{path.name}: sisturva {command} has no option {option}"
                 )
         # Values given to choice options are among the choices the help lists.
-        for option, value in zip(rest, rest[1:], strict=False):
+        for option, value in itertools.pairwise(rest):
             if option in ("--format", "-f") and "|" in usage.split(option, 1)[1].split("\n", 1)[0]:
                 assert value in usage, f"{path.name}: sisturva {command} {option} {value}"
