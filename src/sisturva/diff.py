@@ -9,11 +9,24 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
+from .documents import Document
+from .documents import Path as DataPath
 from .findings import Finding
-from .models import LANGUAGES, Commitment, LocalizedText
-from .strategy import Strategy
+from .models import (
+    FOLDERS,
+    LANGUAGES,
+    Budget,
+    Commitment,
+    Indicator,
+    LocalizedText,
+    Organisation,
+    Priority,
+    Settings,
+    StrategyDoc,
+)
+from .strategy import Strategy, kind_of
 
 ChangeKind = Literal["added", "removed", "modified", "renamed"]
 
@@ -176,52 +189,128 @@ def _silent_default(value: object, default: object) -> bool:
     return isinstance(value, int | Decimal) and value == 0 and default == 0
 
 
-@dataclass(frozen=True)
-class _Record:
-    rel: str
-    data: dict[str, Any]
-    line: int | None
-    organisation: str | None
+class Record:
+    """One record of one revision: its model, where it is, and (computed when asked) its plain data."""
+
+    __slots__ = ("_data", "doc", "extra", "kind", "loc", "model", "organisation", "rel")
+
+    def __init__(
+        self,
+        kind: str,
+        rel: str,
+        doc: Document,
+        loc: DataPath,
+        model: BaseModel,
+        organisation: str | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.kind = kind
+        self.rel = rel
+        self.doc = doc
+        self.loc = loc
+        self.model = model
+        self.organisation = organisation
+        self.extra = dict(extra or {})
+        self._data: dict[str, Any] | None = None
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The record as plain data (see `plain`), with extra fields such as its organisation."""
+        if self._data is None:
+            data = plain(self.model)
+            if self.kind == "priorities":
+                data.pop("goals", None)  # goals are records of their own
+            data.update(self.extra)
+            self._data = data
+        return self._data
+
+    @property
+    def path(self) -> str:
+        """The file as the user would type it."""
+        return self.doc.path
+
+    @property
+    def line(self) -> int | None:
+        """The record's line in its file."""
+        return self.doc.locate(self.loc)[0] if self.loc else 1
+
+    def same(self, other: Record) -> bool:
+        """Whether two versions hold the same content (cheap: compares models, not plain data)."""
+        if (
+            self.kind == "priorities"
+            and isinstance(self.model, Priority)
+            and isinstance(other.model, Priority)
+        ):
+            return (
+                self.model.model_copy(update={"goals": []}) == other.model.model_copy(update={"goals": []})
+                and self.extra == other.extra
+            )
+        return self.model == other.model and self.extra == other.extra
 
 
-def _line(strategy: Strategy, kind: str, record_id: str) -> int | None:
-    located = strategy.where.get((kind, record_id))
-    if located is None:
-        return 1
-    return strategy.documents[located.rel].locate(located.loc)[0]
+Records = dict[tuple[str, str], Record]
 
 
-def records(strategy: Strategy) -> dict[tuple[str, str], _Record]:
-    """Every record of a (possibly partial) strategy by (kind, id), as plain data."""
-    out: dict[tuple[str, str], _Record] = {}
+def _valid(model: type[BaseModel], data: object) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError:
+        return None
 
-    def add(kind: str, record_id: str, model: BaseModel, org: str | None, **extra: Any) -> None:
-        located = strategy.where.get((kind, record_id))
-        rel = located.rel if located else f"{kind}/{record_id}.yaml"
-        data = plain(model)
-        data.update(extra)
-        out[(kind, record_id)] = _Record(rel, data, _line(strategy, kind, record_id), org)
 
-    if "sisturva.yaml" in strategy.documents:
-        out[("settings", "sisturva")] = _Record("sisturva.yaml", plain(strategy.settings), 1, None)
-    if strategy.strategy is not None:
-        out[("strategy", "strategy")] = _Record("strategy.yaml", plain(strategy.strategy), 1, None)
-    for org_id, org in strategy.organisations.items():
-        add("organisations", org_id, org, org_id)
-    for ph_id, ph in strategy.phenomena.items():
-        add("phenomena", ph_id, ph, None)
-    for ind_id, ind in strategy.indicators.items():
-        add("indicators", ind_id, ind, ind.owner)
-    for pr_id, pr in strategy.priorities.items():
-        add("priorities", pr_id, pr.model_copy(update={"goals": []}), pr.group.chair)
-    for goal_id, goal in strategy.goals.items():
-        add("goals", goal_id, goal, None, priority=strategy.goal_priority.get(goal_id))
-    for org_id, item in strategy.all_commitments():
-        if strategy.commitment_owner.get(item.id) == org_id:
-            add("commitments", item.id, item, org_id, organisation=org_id)
-    for org_id, budget in strategy.budgets.items():
-        add("budgets", org_id, budget, org_id)
+def load_records(docs: Iterable[tuple[str, Document]]) -> Records:
+    """Every valid record of parsed files by (kind, id); invalid ones are left to validation's findings."""
+    out: Records = {}
+
+    def add(record_id: str, rec: Record) -> None:
+        out.setdefault((rec.kind, record_id), rec)
+
+    for rel, doc in docs:
+        kind = kind_of(rel)
+        data = doc.data
+        if data is None or kind is None:
+            continue
+        if kind in ("sisturva", "strategy"):
+            name = "settings" if kind == "sisturva" else "strategy"
+            model = _valid(Settings if kind == "sisturva" else StrategyDoc, data)
+            if model is not None:
+                add(name if kind == "strategy" else "sisturva", Record(name, rel, doc, (), model))
+        elif kind == "commitments":
+            org, items = data.get("organisation"), data.get("commitments")
+            if not isinstance(org, str) or not isinstance(items, list):
+                continue
+            for index, item in enumerate(items):
+                commitment = _valid(Commitment, item)
+                if commitment is not None:
+                    rec = Record(
+                        kind, rel, doc, ("commitments", index), commitment, org, {"organisation": org}
+                    )
+                    add(commitment.id, rec)
+        else:
+            model = _valid(FOLDERS[kind], data)
+            if model is None:
+                continue
+            if isinstance(model, Priority):
+                add(model.id, Record(kind, rel, doc, (), model, model.group.chair))
+                for index, goal in enumerate(model.goals):
+                    add(
+                        goal.id,
+                        Record("goals", rel, doc, ("goals", index), goal, None, {"priority": model.id}),
+                    )
+            elif isinstance(model, Budget):
+                add(model.organisation, Record(kind, rel, doc, (), model, model.organisation))
+            elif isinstance(model, Indicator):
+                add(model.id, Record(kind, rel, doc, (), model, model.owner))
+            elif isinstance(model, Organisation):
+                add(model.id, Record(kind, rel, doc, (), model, model.id))
+            else:
+                add(getattr(model, "id", rel), Record(kind, rel, doc, (), model))
     return out
+
+
+def records(strategy: Strategy) -> Records:
+    """Every record of a built strategy."""
+    return load_records(strategy.documents.items())
 
 
 # -- comparing values -------------------------------------------------------------------------------
@@ -338,24 +427,31 @@ def _content(data: Mapping[str, Any]) -> str:
 # -- the diff ---------------------------------------------------------------------------------------
 
 
-def compare(base: Strategy, head: Strategy, display: Mapping[str, str] | None = None) -> list[RecordChange]:
-    """Record changes between two strategies (whole, or only the files that changed on each side)."""
-    before, after = records(base), records(head)
+def _change(kind: str, record_id: str, change: ChangeKind, rec: Record, fields: list[FieldChange],
+            previous: str | None = None, other: Record | None = None) -> RecordChange:  # fmt: skip
+    organisation = rec.organisation or (other.organisation if other else None)
+    return RecordChange(
+        kind,
+        record_id,
+        change,
+        rec.path,
+        rec.line,
+        tuple(fields),
+        _title(kind, rec.data),
+        previous,
+        organisation,
+    )
 
-    def where(strategy: Strategy, rec: _Record) -> str:
-        return (
-            strategy.display(rec.rel)
-            if rec.rel in strategy.documents
-            else (display or {}).get(rec.rel, rec.rel)
-        )
 
+def compare(before: Records, after: Records) -> list[RecordChange]:
+    """Record changes between two revisions' records (all of them, or those of the changed files)."""
     changes: list[RecordChange] = []
     removed = [k for k in before if k not in after]
     added = [k for k in after if k not in before]
     renamed: dict[tuple[str, str], tuple[str, str]] = {}  # new key → old key
     taken: set[tuple[str, str]] = set()
     for key in added:
-        previous = after[key].data.get("previous_ids") or []
+        previous = getattr(after[key].model, "previous_ids", None) or []
         for old_id in previous:
             old_key = (key[0], old_id)
             if old_key in before and old_key in removed and old_key not in taken:
@@ -379,93 +475,41 @@ def compare(base: Strategy, head: Strategy, display: Mapping[str, str] | None = 
         kind, record_id = key
         old, new = before.get(key), after.get(key)
         if old is not None and new is not None:
+            if old.same(new):
+                continue
             fields = compare_values(old.data, new.data)
             if fields:
-                changes.append(
-                    RecordChange(
-                        kind,
-                        record_id,
-                        "modified",
-                        where(head, new),
-                        new.line,
-                        tuple(fields),
-                        _title(kind, new.data),
-                        None,
-                        new.organisation or old.organisation,
-                    )
-                )
+                changes.append(_change(kind, record_id, "modified", new, fields, None, old))
         elif new is not None and key in renamed:
             old_key = renamed[key]
             old = before[old_key]
             strip = {k: v for k, v in old.data.items() if k != "id"}
             fields = [FieldChange("id", old_key[1], record_id)]
             fields += compare_values(strip, {k: v for k, v in new.data.items() if k != "id"})
-            changes.append(
-                RecordChange(
-                    kind,
-                    record_id,
-                    "renamed",
-                    where(head, new),
-                    new.line,
-                    tuple(fields),
-                    _title(kind, new.data),
-                    old_key[1],
-                    new.organisation or old.organisation,
-                )
-            )
+            changes.append(_change(kind, record_id, "renamed", new, fields, old_key[1], old))
         elif new is not None:
-            changes.append(
-                RecordChange(
-                    kind,
-                    record_id,
-                    "added",
-                    where(head, new),
-                    new.line,
-                    tuple(compare_values(None, new.data)),
-                    _title(kind, new.data),
-                    None,
-                    new.organisation,
-                )
-            )
+            changes.append(_change(kind, record_id, "added", new, compare_values(None, new.data)))
         elif old is not None and key not in taken:
-            changes.append(
-                RecordChange(
-                    kind,
-                    record_id,
-                    "removed",
-                    where(base, old),
-                    old.line,
-                    tuple(compare_values(old.data, None)),
-                    _title(kind, old.data),
-                    None,
-                    old.organisation,
-                )
-            )
+            changes.append(_change(kind, record_id, "removed", old, compare_values(old.data, None)))
     return changes
 
 
-def _committed(strategy: Strategy) -> dict[tuple[str, int], tuple[Decimal, Decimal]]:
+def _committed(found: Records) -> dict[tuple[str, int], tuple[Decimal, Decimal]]:
     totals: dict[tuple[str, int], tuple[Decimal, Decimal]] = {}
-    for org, item in strategy.all_commitments():
-        if strategy.commitment_owner.get(item.id) != org:
+    for (kind, _), rec in found.items():
+        if kind != "commitments" or not isinstance(rec.model, Commitment) or rec.organisation is None:
             continue
-        _add_resources(totals, org, item)
+        if rec.model.status == "cancelled":
+            continue  # a cancelled commitment frees its money
+        for res in rec.model.resources:
+            euros, person_years = totals.get((rec.organisation, res.year), (Decimal(0), Decimal(0)))
+            totals[(rec.organisation, res.year)] = (euros + res.euros, person_years + res.person_years)
     return totals
 
 
-def _add_resources(
-    totals: dict[tuple[str, int], tuple[Decimal, Decimal]], org: str, item: Commitment
-) -> None:
-    if item.status == "cancelled":
-        return  # a cancelled commitment frees its money
-    for res in item.resources:
-        euros, person_years = totals.get((org, res.year), (Decimal(0), Decimal(0)))
-        totals[(org, res.year)] = (euros + res.euros, person_years + res.person_years)
-
-
-def money(base: Strategy, head: Strategy) -> list[MoneyRow]:
+def money(before_records: Records, after_records: Records) -> list[MoneyRow]:
     """Committed euros and person-years per organisation and year, where they changed."""
-    before, after = _committed(base), _committed(head)
+    before, after = _committed(before_records), _committed(after_records)
     zero = (Decimal(0), Decimal(0))
     rows: list[MoneyRow] = []
     for org, year in sorted({*before, *after}):
@@ -523,7 +567,7 @@ class Review:
 
 
 def reviewers(
-    head: Strategy, base: Strategy, comparison: Comparison, changed: Iterable[str]
+    head: Strategy, base: Records, comparison: Comparison, changed: Iterable[str]
 ) -> list[Reviewer]:
     """Organisations whose files or records changed, with their `owners` (from the head, else the base)."""
     orgs: set[str] = set()
@@ -538,8 +582,9 @@ def reviewers(
     orgs.update(c.organisation for c in comparison.changes if c.organisation and c.kind != "indicators")
     out: list[Reviewer] = []
     for org_id in sorted(orgs):
-        org = head.organisations.get(org_id) or base.organisations.get(org_id)
-        if org is None:
+        former = base.get(("organisations", org_id))
+        org = head.organisations.get(org_id) or (former.model if former else None)
+        if not isinstance(org, Organisation):
             out.append(Reviewer(org_id, "", ()))
             continue
         name = org.name if isinstance(org.name, str) else (org.name.fi or org.name.sv or org.name.en or "")

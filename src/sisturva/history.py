@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from .diff import KINDS, FieldChange, Revision, _Record, compare_values, records
+from .diff import KINDS, FieldChange, Record, Revision, compare_values, load_records
 from .documents import parse
 from .errors import RevisionError, UsageError
 from .gitsource import Entry, Git, shown
 from .models import ID_PATTERN
-from .strategy import build
 
 MAX_HOPS = 20
 """How many times the history follows a record into another file (a move or a renamed file)."""
@@ -63,14 +62,14 @@ class _Version:
     added: bool
 
 
-def extract(rel: str, display: str, raw: bytes | None) -> dict[tuple[str, str], _Record]:
+def extract(rel: str, display: str, raw: bytes | None) -> dict[tuple[str, str], Record]:
     """The records of one file version, by (kind, id)."""
     if raw is None:
         return {}
-    return records(build([(rel, parse(display, raw))]))
+    return load_records([(rel, parse(display, raw))])
 
 
-def _find(found: dict[tuple[str, str], _Record], kind: str, names: set[str]) -> tuple[str, _Record] | None:
+def _find(found: dict[tuple[str, str], Record], kind: str, names: set[str]) -> tuple[str, Record] | None:
     for (k, record_id), rec in found.items():
         if k == kind and record_id in names:
             return record_id, rec
@@ -131,9 +130,9 @@ def history(git: Git, record_id: str, rev: str = "HEAD", kind: str | None = None
     names = {current_id}
     steps: list[Step] = []
     start = commit
-    memo: dict[str, dict[tuple[str, str], _Record]] = {}
+    memo: dict[str, dict[tuple[str, str], Record]] = {}
 
-    def version_of(version: _Version, blobs: dict[str, bytes | None]) -> tuple[str, _Record] | None:
+    def version_of(version: _Version, blobs: dict[str, bytes | None]) -> tuple[str, Record] | None:
         if not version.oid:
             return None
         if version.oid not in memo:
@@ -166,7 +165,7 @@ def history(git: Git, record_id: str, rev: str = "HEAD", kind: str | None = None
             extract(old_rel, git.display + old_rel, git.blob_at(parent, old_rel)), kind_found, names
         )
         if older_rec is not None:
-            new_data = {}
+            new_data: dict[str, object] = {}
             for version in versions:
                 if version.commit.id == arrival.commit.id:
                     current = version_of(version, blobs)
@@ -224,7 +223,7 @@ def file_log(git: Git, start: str, rel: str) -> list[_Version]:
 
 
 def _step(
-    version: _Version, now: tuple[str, _Record] | None, older: tuple[str, _Record] | None, path: str
+    version: _Version, now: tuple[str, Record] | None, older: tuple[str, Record] | None, path: str
 ) -> Step | None:
     if now is None and older is None:
         return None

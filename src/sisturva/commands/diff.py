@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from functools import cached_property
 from typing import Literal
 
 from .. import cache
-from ..diff import Comparison, Revision, Section, compare, compare_findings, money
+from ..diff import Comparison, Records, Revision, Section, compare, compare_findings, load_records, money
 from ..errors import UsageError
 from ..findings import Finding
 from ..gitsource import INDEX, Change, Entry, Git, select
@@ -53,16 +53,22 @@ class Sides:
         with bulk():
             return build(docs)
 
-    @cached_property
-    def base_changed(self) -> Strategy:
-        """The base's changed files only: enough for the record diff."""
-        # A handful of files parse faster than the whole parse cache loads.
-        return self._build(self._changed_files("base"), None)
+    def _records(self, side: Side) -> Records:
+        from ..documents import parse
+
+        # A handful of files parse faster than the whole parse cache loads; no aggregate is built.
+        files = self._changed_files(side)
+        return load_records((s.rel, parse(s.display, s.raw)) for s in files if s.raw is not None)
 
     @cached_property
-    def head_changed(self) -> Strategy:
-        """The head's changed files only."""
-        return self._build(self._changed_files("head"), None)
+    def base_records(self) -> Records:
+        """The records of the base's changed files only: enough for the record diff."""
+        return self._records("base")
+
+    @cached_property
+    def head_records(self) -> Records:
+        """The records of the head's changed files only."""
+        return self._records("head")
 
     @cached_property
     def changed_paths(self) -> tuple[str, ...]:
@@ -146,9 +152,8 @@ def sides(
 
 def comparison(found: Sides, with_findings: bool = True) -> Comparison:
     """What changed between the two sides, as data."""
-    display: Mapping[str, str] = {}
-    changes = compare(found.base_changed, found.head_changed, display)
-    rows = money(found.base_changed, found.head_changed)
+    changes = compare(found.base_records, found.head_records)
+    rows = money(found.base_records, found.head_records)
     introduced: list[Finding] = []
     resolved: list[Finding] = []
     if with_findings and found.changes:

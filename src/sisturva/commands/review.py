@@ -17,7 +17,7 @@ def collect(path: str | None, base: str, head: str, use_cache: bool = True) -> R
     touched = set(result.changed_paths)
     head_findings = [f for f in found.findings("head") if f.path in touched]
     rels = [c.rel for c in found.changes]
-    people = reviewers(found.full("head"), found.base_changed, result, rels)
+    people = reviewers(found.full("head"), found.base_records, result, rels)
     return Review(result, tuple(head_findings), tuple(people))
 
 
