@@ -272,6 +272,12 @@ def test_change_log_lists_recent_commits(repo: Path, tmp_path: Path) -> None:
     assert render(repo, out) == 0
     changes = (out / "fi/changes.html").read_text(encoding="utf-8")
     assert "Painopiste &lt;p1&gt; lisätty" in changes
+    assert "Hyväksytyt versiot" not in changes
+    git(repo, "tag", "-a", "v2021.1", "-m", "Yhteistyöryhmä hyväksyi <2021>")
+    assert render(repo, out) == 0
+    changes = (out / "fi/changes.html").read_text(encoding="utf-8")
+    assert "Hyväksytyt versiot" in changes
+    assert "<strong>v2021.1</strong>" in changes and "Yhteistyöryhmä hyväksyi &lt;2021&gt;" in changes
 
 
 def test_parallel_render_gives_the_same_site(

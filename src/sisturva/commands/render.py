@@ -98,6 +98,7 @@ def run(path: str | None, out: str, lang: str | None, fmt: str, use_cache: bool 
             verdicts=site.verdicts(strategy),
             alignment=site.alignment(strategy),
             changes=site.recent_changes(loaded.root),
+            versions=site.versions(loaded.root),
             downloads=tuple(downloads),
         )
         files.update(site.render(strategy, langs, env, extras))

@@ -63,6 +63,8 @@ class Extras:
     """Money and work for the cooperation by year, by organisation id."""
     changes: Sequence[Change] | None = None
     """Recent commits, newest first; None when the strategy is not in a git repository."""
+    versions: Sequence[Change] = ()
+    """Approved versions (tags; `commit` holds the tag's name), newest first."""
     downloads: Sequence[str] = ()
     """Paths (relative to the site root) of the Markdown documents and open data files."""
 
@@ -505,11 +507,10 @@ def _static(env: jinja2.Environment, name: str) -> bytes:
     raise TemplateError(f"{name}: not found in the templates")
 
 
-def recent_changes(root: Path, limit: int = 50) -> tuple[Change, ...] | None:
-    """The latest commits that touched the strategy folder; None when it is not in a git work tree."""
+def _git(root: Path, *args: str) -> str | None:
     try:
         result = subprocess.run(
-            ["git", "log", f"-n{limit}", "--date=short", "--format=%H%x1f%ad%x1f%s", "--", "."],
+            ["git", *args],
             cwd=root,
             capture_output=True,
             text=True,
@@ -518,14 +519,37 @@ def recent_changes(root: Path, limit: int = 50) -> tuple[Change, ...] | None:
         )
     except OSError:
         return None
-    if result.returncode != 0:
+    return result.stdout if result.returncode == 0 else None
+
+
+def recent_changes(root: Path, limit: int = 50) -> tuple[Change, ...] | None:
+    """The latest commits that touched the strategy folder; None when it is not in a git work tree."""
+    out = _git(root, "log", f"-n{limit}", "--date=short", "--format=%H%x1f%ad%x1f%s", "--", ".")
+    if out is None:
         return None
     changes = []
-    for row in result.stdout.splitlines():
+    for row in out.splitlines():
         commit, _, rest = row.partition("\x1f")
         date, _, subject = rest.partition("\x1f")
         changes.append(Change(commit, date, subject))
     return tuple(changes)
+
+
+def versions(root: Path) -> tuple[Change, ...]:
+    """Approved versions: the repository's tags, newest first, with their date and message."""
+    out = _git(
+        root,
+        "for-each-ref",
+        "--sort=-creatordate",
+        "--format=%(refname:short)%1f%(creatordate:short)%1f%(contents:subject)",
+        "refs/tags",
+    )
+    found = []
+    for row in (out or "").splitlines():
+        name, _, rest = row.partition("\x1f")
+        date, _, subject = rest.partition("\x1f")
+        found.append(Change(name, date, subject))
+    return tuple(found)
 
 
 @dataclass(frozen=True)
