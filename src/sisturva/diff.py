@@ -258,8 +258,12 @@ def _valid(model: type[BaseModel], data: object) -> Any:
         return None
 
 
-def load_records(docs: Iterable[tuple[str, Document]]) -> Records:
-    """Every valid record of parsed files by (kind, id); invalid ones are left to validation's findings."""
+def load_records(docs: Iterable[tuple[str, Document]], names: set[str] | None = None) -> Records:
+    """Every valid record of parsed files by (kind, id); invalid ones are left to validation's findings.
+
+    With `names`, only the commitments called so (or having one of them as a previous id) are
+    validated: the history of one record need not check a whole file's worth of its neighbours.
+    """
     out: Records = {}
 
     def add(record_id: str, rec: Record) -> None:
@@ -280,6 +284,8 @@ def load_records(docs: Iterable[tuple[str, Document]]) -> Records:
             if not isinstance(org, str) or not isinstance(items, list):
                 continue
             for index, item in enumerate(items):
+                if names is not None and not _called(item, names):
+                    continue
                 commitment = _valid(Commitment, item)
                 if commitment is not None:
                     rec = Record(
@@ -306,6 +312,13 @@ def load_records(docs: Iterable[tuple[str, Document]]) -> Records:
             else:
                 add(getattr(model, "id", rel), Record(kind, rel, doc, (), model))
     return out
+
+
+def _called(item: object, names: set[str]) -> bool:
+    if not isinstance(item, dict):
+        return False
+    previous = item.get("previous_ids")
+    return item.get("id") in names or (isinstance(previous, list) and any(p in names for p in previous))
 
 
 def records(strategy: Strategy) -> Records:

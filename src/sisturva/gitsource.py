@@ -288,14 +288,14 @@ class Git:
             changes.append(Change(rel, old, new))
         return changes
 
-    def grep(self, commit: str, text: str, folder: str) -> list[str]:
-        """Files under `folder` at `commit` that contain `text` (fixed string), relative to the strategy folder."""
-        out = self._run(
-            ["grep", "-l", "-z", "-F", "-e", text, commit, "--", self.prefix + folder], check=False
-        )
+    def grep(self, commit: str | None, text: str, folder: str) -> list[str]:
+        """Files under `folder` that contain `text` (a fixed string), at `commit` or (None) in the work tree."""
+        rev = [commit] if commit else []
+        out = self._run(["grep", "-l", "-z", "-F", "-e", text, *rev, "--", self.prefix + folder], check=False)
         found: list[str] = []
         for item in out.stdout.split(b"\0"):
-            path = item.decode("utf-8", "surrogateescape").partition(":")[2]
+            path = item.decode("utf-8", "surrogateescape")
+            path = path.partition(":")[2] if commit else path
             if path.startswith(self.prefix):
                 found.append(path[len(self.prefix) :])
         return found

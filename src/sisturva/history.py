@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from .diff import KINDS, FieldChange, Record, Revision, compare_values, load_records
+from .diff import KINDS, FieldChange, Record, Records, Revision, compare_values, load_records
 from .documents import parse
 from .errors import RevisionError, UsageError
 from .gitsource import Entry, Git, shown
@@ -62,11 +62,11 @@ class _Version:
     added: bool
 
 
-def extract(rel: str, display: str, raw: bytes | None) -> dict[tuple[str, str], Record]:
-    """The records of one file version, by (kind, id)."""
+def extract(rel: str, display: str, raw: bytes | None, names: set[str] | None = None) -> Records:
+    """The records of one file version (only those called any of `names`, when given), by (kind, id)."""
     if raw is None:
         return {}
-    return load_records([(rel, parse(display, raw))])
+    return load_records([(rel, parse(display, raw))], names)
 
 
 def _find(found: dict[tuple[str, str], Record], kind: str, names: set[str]) -> tuple[str, Record] | None:
@@ -77,9 +77,9 @@ def _find(found: dict[tuple[str, str], Record], kind: str, names: set[str]) -> t
 
 
 def _candidates(
-    git: Git, commit: str, record_id: str, kinds: Sequence[str], tree: Mapping[str, Entry]
+    git: Git, commit: str | None, record_id: str, kinds: Sequence[str], tree: Mapping[str, Entry]
 ) -> list[tuple[str, str]]:
-    """(kind, file) pairs where the record may live at `commit`, cheapest guesses first."""
+    """(kind, file) pairs where the record may live; commitments are searched in the work tree when `commit` is None."""
     out: list[tuple[str, str]] = []
     for kind in kinds:
         if kind in _FILE_KINDS and f"{kind}/{record_id}.yaml" in tree:
@@ -91,23 +91,28 @@ def _candidates(
         elif kind == "budgets" and f"budgets/{record_id}.yaml" in tree:
             out.append((kind, f"budgets/{record_id}.yaml"))
         elif kind == "commitments":
-            out.extend((kind, rel) for rel in git.grep(commit, record_id, "commitments/"))
+            out.extend((kind, rel) for rel in git.grep(commit, record_id, "commitments/") if rel in tree)
     return out
 
 
 def locate(git: Git, commit: str, names: Iterable[str], kinds: Sequence[str]) -> tuple[str, str, str] | None:
     """(kind, id, file) of the record called any of `names` at `commit`."""
     entries = git.tree(Revision("", commit))
-    for name in names:
-        candidates = _candidates(git, commit, name, kinds, entries)
-        blobs = git.blobs(entries[rel].oid for _, rel in candidates if rel in entries)
-        for kind, rel in candidates:
-            entry = entries.get(rel)
-            if entry is None:
-                continue
-            hit = _find(extract(rel, git.display + rel, blobs.get(entry.oid)), kind, {name})
-            if hit:
-                return kind, hit[0], rel
+    wanted = list(names)
+    # Searching the work tree's files is ~30x faster than searching a commit's blobs; its hits are
+    # only hints, checked against the commit's own version, and the commit is searched when they miss.
+    for where in (None, commit):
+        for name in wanted:
+            candidates = _candidates(git, where, name, kinds, entries)
+            blobs = git.blobs(entries[rel].oid for _, rel in candidates)
+            for kind, rel in candidates:
+                hit = _find(
+                    extract(rel, git.display + rel, blobs.get(entries[rel].oid), {name}), kind, {name}
+                )
+                if hit:
+                    return kind, hit[0], rel
+        if "commitments" not in kinds:
+            break
     return None
 
 
@@ -136,7 +141,7 @@ def history(git: Git, record_id: str, rev: str = "HEAD", kind: str | None = None
         if not version.oid:
             return None
         if version.oid not in memo:
-            memo[version.oid] = extract(version.rel, git.display + version.rel, blobs.get(version.oid))
+            memo[version.oid] = extract(version.rel, git.display + version.rel, blobs.get(version.oid), names)
         return _find(memo[version.oid], kind_found, names)
 
     for _ in range(MAX_HOPS):
