@@ -79,45 +79,50 @@ class Sides:
         )
 
     def _full_files(self, side: Side) -> list[SourceFile]:
-        rev = self.base if side == "base" else self.head
-        if rev.commit is None and rev.spec != INDEX:
-            return self.git.worktree_sources()
-        return self.git.sources(self.git.tree(rev), rev)
+        name = f"_files_{side}"
+        if name not in self.__dict__:
+            rev = self.base if side == "base" else self.head
+            if rev.commit is None and rev.spec != INDEX:
+                self.__dict__[name] = self.git.worktree_sources()
+            else:
+                self.__dict__[name] = self.git.sources(self.git.tree(rev), rev)
+        files: list[SourceFile] = self.__dict__[name]
+        return files
 
     def full(self, side: Side) -> Strategy:
         """The whole strategy of one side (parsed through the cache by blob id)."""
         name = f"_full_{side}"
         if name not in self.__dict__:
-            files = self._full_files(side)
-            self.__dict__[f"_key_{side}"] = _files_key(files)
-            strategy = self._build(files, self.store)
-            self.store.save()
-            self.__dict__[name] = strategy
-        result: Strategy = self.__dict__[name]
-        return result
+            self.__dict__[name] = self._build(self._full_files(side), self.store)
+        strategy: Strategy = self.__dict__[name]
+        return strategy
+
+    def _findings_key(self, side: Side) -> str:
+        rev = self.base if side == "base" else self.head
+        tree = self.git.tree_id(rev)
+        # A commit names its tree; the work tree and the index are named by their files' blob ids.
+        content = tree if tree else "files:" + _files_key(self._full_files(side))
+        return f"{content}\0{self.git.display}"
 
     def findings(self, side: Side) -> list[Finding]:
         """Every finding of one side, cached per tree so an unchanged base costs nothing the second time."""
         from ..checks import run_all
 
-        rev = self.base if side == "base" else self.head
-        tree = self.git.tree_id(rev)
-        key = f"{tree}\0{self.git.display}" if tree else ""
-        hit = self.results.get(key) if key else None
+        key = self._findings_key(side)
+        hit = self.results.get(key)
         if isinstance(hit, list):
             try:
                 return [Finding(*fields) for fields in hit]
             except TypeError:
                 pass
         found = run_all(self.full(side))
-        if key:
-            entries = self.results.entries
-            for old in list(entries)[: max(0, len(entries) - FINDINGS_KEPT + 1)]:
-                del entries[old]
-            self.results.put(
-                key, [(f.code, f.severity, f.message, f.path, f.line, f.column, f.id) for f in found]
-            )
-            self.results.save()
+        entries = self.results.entries
+        for old in list(entries)[: max(0, len(entries) - FINDINGS_KEPT + 1)]:
+            del entries[old]
+        self.results.put(
+            key, [(f.code, f.severity, f.message, f.path, f.line, f.column, f.id) for f in found]
+        )
+        self.results.save()
         return found
 
 
@@ -158,6 +163,7 @@ def comparison(found: Sides, with_findings: bool = True) -> Comparison:
     resolved: list[Finding] = []
     if with_findings and found.changes:
         introduced, resolved = compare_findings(found.findings("base"), found.findings("head"))
+        found.store.save()  # once, after both sides: the second side reuses the first side's parses
     result = Comparison(
         base=found.base,
         head=found.head,
