@@ -157,3 +157,32 @@ def test_language_switcher_and_skip_link(site: Path, server: str, browser: objec
     assert page.url.endswith("/sv/index.html")
     assert page.locator("html").get_attribute("lang") == "sv"
     context.close()
+
+
+def test_print_shows_the_content_without_navigation(site: Path, server: str, browser: object) -> None:
+    context = browser.new_context()  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(f"{server}fi/index.html")
+    assert page.locator("nav.main").is_visible()
+    page.emulate_media(media="print")
+    assert not page.locator("nav.main").is_visible()
+    assert not page.locator("a.skip").is_visible()
+    assert page.locator("main h1").is_visible()
+    context.close()
+
+
+def test_narrow_screen_has_no_horizontal_scroll(site: Path, server: str, browser: object) -> None:
+    context = browser.new_context(viewport={"width": 360, "height": 740})  # type: ignore[attr-defined]
+    page = context.new_page()
+    for rel in (
+        "fi/index.html",
+        "fi/priorities/p1.html",
+        "sv/organisations/index.html",
+        "en/indicators/index.html",
+    ):
+        page.goto(server + rel)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{rel}: {overflow}px wider than the screen"
+    context.close()
