@@ -322,11 +322,11 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9-]", "", text.lower().translate(table)).strip("-")
 
 
-def _organisations(rng: random.Random, scale: int) -> dict[str, dict[str, Any]]:
+def _organisations(rng: random.Random, scale: float) -> dict[str, dict[str, Any]]:
     orgs: dict[str, dict[str, Any]] = {}
     ministries: list[str] = []
     for kind, base in KINDS:
-        for n in range(base * scale):
+        for n in range(max(1, round(base * scale))):
             if kind == "ministry" and n < len(MINISTRIES):
                 org_id = MINISTRIES[n]
             elif kind in ("municipality", "wellbeing-services-county"):
@@ -350,9 +350,9 @@ def _organisations(rng: random.Random, scale: int) -> dict[str, dict[str, Any]]:
     return orgs
 
 
-def _indicators(rng: random.Random, scale: int, agencies: list[str]) -> dict[str, dict[str, Any]]:
+def _indicators(rng: random.Random, scale: float, agencies: list[str]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
-    for n in range(200 * scale):
+    for n in range(max(5, round(200 * scale))):
         ind_id = f"{rng.choice(EN)}-{n + 1:04d}"
         frequency = rng.choice((1, 1, 2))
         value = Decimal(rng.randint(200, 900)) / 10
@@ -383,7 +383,7 @@ def _priorities(
     out: dict[str, dict[str, Any]] = {}
     for number in range(1, 9):
         pr_id = f"p{number}"
-        members = rng.sample(orgs, 12)
+        members = rng.sample(orgs, min(12, len(orgs)))
         goals = []
         for g in range(1, 7):
             indicator = indicators[(number * 7 + g) % len(indicators)]
@@ -404,7 +404,7 @@ def _priorities(
             "description": _text(rng, 20, 40),
             "status": "active",
             "period": {"start": 2022, "end": 2026},
-            "phenomena": rng.sample(phenomena, 3),
+            "phenomena": rng.sample(phenomena, min(3, len(phenomena))),
             "group": {
                 "chair": members[0],
                 "members": members,
@@ -497,7 +497,7 @@ def _commitments(
     return files, budgets
 
 
-def generate(scale: int = 1, seed: int = 2021) -> Dataset:
+def generate(scale: float = 1, seed: int = 2021) -> Dataset:
     """A valid strategy of `scale` × (≈400 organisations, ≈10,000 commitments, 200 indicators)."""
     rng = random.Random(seed)
     orgs = _organisations(rng, scale)
@@ -621,7 +621,7 @@ def main(argv: list[str] | None = None) -> int:
     """Command line: write a repository and print what it holds as JSON."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("out", type=Path, help="folder to write (created)")
-    parser.add_argument("--scale", type=int, default=1, help="size factor (1 ≈ 400 organisations)")
+    parser.add_argument("--scale", type=float, default=1, help="size factor (1 ≈ 400 organisations)")
     parser.add_argument("--seed", type=int, default=2021)
     parser.add_argument("--commits", type=int, default=0, help="make a git repository with this many changes")
     args = parser.parse_args(argv)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
 import pickle
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 FORMAT = 1
 """Bumped whenever the parser's output could change, so an old cache is never trusted."""
@@ -40,8 +41,8 @@ def cache_dir() -> Path:
 
 class _SafeUnpickler(pickle.Unpickler):
     # Only the value types the parser produces may come back: a foreign cache file cannot
-    # make us build arbitrary objects.
-    ALLOWED = {("datetime", "date"), ("decimal", "Decimal")}
+    # make us build arbitrary objects (no os.system, no classes of ours).
+    ALLOWED: ClassVar[frozenset[tuple[str, str]]] = frozenset({("datetime", "date"), ("decimal", "Decimal")})
 
     def find_class(self, module: str, name: str) -> Any:
         if (module, name) in self.ALLOWED:
@@ -52,8 +53,11 @@ class _SafeUnpickler(pickle.Unpickler):
 def _load(path: Path) -> dict[str, Any]:
     try:
         with open(path, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
+                return {}  # written by another user: not ours to trust
             content = _SafeUnpickler(io.BytesIO(handle.read())).load()
-    except Exception:  # noqa: BLE001 - missing, corrupt or foreign: start empty
+    except Exception:  # missing, corrupt or foreign: start empty
         return {}
     if not isinstance(content, dict) or content.get("format") != code_stamp():
         return {}
@@ -62,18 +66,20 @@ def _load(path: Path) -> dict[str, Any]:
 
 
 def _save(path: Path, entries: dict[str, Any]) -> None:
+    temp = ""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         with os.fdopen(fd, "wb") as handle:
-            pickle.dump({"format": code_stamp(), "entries": entries}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(
+                {"format": code_stamp(), "entries": entries}, handle, protocol=pickle.HIGHEST_PROTOCOL
+            )
         os.replace(temp, path)
     except OSError:
         # A read-only or full cache folder only costs speed.
-        try:
-            os.unlink(temp)
-        except (OSError, UnboundLocalError):
-            pass
+        if temp:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
 
 
 class Store:

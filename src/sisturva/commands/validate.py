@@ -26,10 +26,6 @@ def _tree_key(files: list[SourceFile], strict: bool) -> str:
 
 def collect(path: str | None, strict: bool = False, use_cache: bool = True) -> tuple[list[Finding], str]:
     """All findings of the work tree at `path`, and a summary of what it holds."""
-    from ..repository import bulk, parse_sources
-    from ..strategy import build
-    from ..summary import line
-
     root: Path = find_root(path)
     files = read_tree(root, absolute=bool(path) and os.path.isabs(str(path)))
     results = cache.Store(cache.store_name("validate", root), enabled=use_cache)
@@ -40,6 +36,11 @@ def collect(path: str | None, strict: bool = False, use_cache: bool = True) -> t
             return [Finding(*fields) for fields in hit[0]], hit[1]
         except TypeError:
             pass
+    # Only now the models and the parser: an unchanged tree needs neither.
+    from ..repository import bulk, parse_sources
+    from ..strategy import build
+    from ..summary import line
+
     store = cache.Store(cache.store_name("parse", root), enabled=use_cache)
     docs = parse_sources(files, store)
     with bulk():

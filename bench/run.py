@@ -1,0 +1,479 @@
+"""`make bench`: time sisturva on a generated national-scale repository next to its floor and its peers."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import venv
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402 - the benchmark's own modules, beside this file
+import peers  # noqa: E402
+
+PROJECT = HERE.parent
+BIN = Path(sys.executable).parent
+SISTURVA = str(BIN / "sisturva")
+PEERS_VENV = HERE / ".venv-peers"
+PEER_PACKAGES = ("check-jsonschema", "strictdoc", "doorstop")
+PEER_ITEMS = 2000
+HISTORY = 200
+
+# Which exported schema checks which files.
+SCHEMA_OF = {
+    "sisturva.yaml": "settings",
+    "strategy.yaml": "strategy",
+    "organisations": "organisation",
+    "phenomena": "phenomenon",
+    "indicators": "indicator",
+    "priorities": "priority",
+    "commitments": "commitments",
+    "budgets": "budget",
+}
+
+FLOOR = """
+import os, sys, yaml
+root = sys.argv[1]
+names = [n for n in sorted(os.listdir(root)) if n.endswith('.yaml')]
+paths = [os.path.join(root, n) for n in names]
+for folder in sorted(os.listdir(root)):
+    full = os.path.join(root, folder)
+    if not folder.startswith('.') and os.path.isdir(full):
+        paths += [os.path.join(full, n) for n in sorted(os.listdir(full)) if n.endswith('.yaml')]
+for path in paths:
+    with open(path, 'rb') as handle:
+        yaml.load(handle.read(), Loader=yaml.CSafeLoader)
+"""
+
+
+@dataclass(frozen=True)
+class Run:
+    """One finished child process."""
+
+    seconds: float
+    code: int
+    rss_mb: float
+    out: str
+    err: str
+
+    @property
+    def worked(self) -> bool:
+        """Exit 0 (clean) or 1 (findings), and no traceback."""
+        return self.code in (0, 1) and "Traceback (most recent call last)" not in self.err
+
+    def why(self) -> str:
+        """The first line of what it said when it failed."""
+        lines = (self.err.strip() or self.out.strip() or "no output").splitlines()
+        return f"exit {self.code}: {lines[-1][:100]}"
+
+
+def run(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:
+    """Run `cmd` and measure its wall time and peak memory (max RSS, via wait4)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        try:
+            proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        except OSError as error:
+            return Run(0.0, 127, 0.0, "", str(error))
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Run(
+            seconds,
+            proc.returncode,
+            usage.ru_maxrss / 1024,
+            out.read().decode("utf-8", "replace"),
+            err.read().decode("utf-8", "replace"),
+        )
+
+
+def best(times: int, once: Callable[[], Run]) -> Run:
+    """The fastest of `times` runs (the one least disturbed by the rest of the machine)."""
+    runs = [once() for _ in range(times)]
+    return min(runs, key=lambda r: r.seconds)
+
+
+class Bench:
+    """Collects the rows of the table."""
+
+    def __init__(self, work: Path) -> None:
+        self.work = work
+        self.rows: list[tuple[str, str, str, str, str, str]] = []
+        self.floor = 0.0
+        self.caches = 0
+
+    def fresh_cache(self) -> dict[str, str]:
+        """An environment whose cache folder is new and empty."""
+        self.caches += 1
+        folder = self.work / "caches" / str(self.caches)
+        folder.mkdir(parents=True)
+        return {**os.environ, "XDG_CACHE_HOME": str(folder), "NO_COLOR": "1"}
+
+    def row(
+        self,
+        name: str,
+        value: str,
+        seconds: float | None = None,
+        target: str = "",
+        ok: bool | None = None,
+        note: str = "",
+    ) -> None:
+        """Add a row; `seconds` also gives its ratio to the floor."""
+        ratio = f"{seconds / self.floor:.3f}×" if seconds is not None and self.floor else ""
+        status = "" if ok is None else ("ok" if ok else "MISS")
+        self.rows.append((name, value, ratio, target, status, note))
+        print(f"  {name}: {value} {ratio} {status} {note}".rstrip(), file=sys.stderr, flush=True)
+
+    def failed(self, name: str, result: Run) -> None:
+        """A row for a command that did not work."""
+        self.rows.append((name, "n/a", "", "", "ERR", result.why()))
+        print(f"  {name}: {result.why()}", file=sys.stderr, flush=True)
+
+    def table(self) -> str:
+        """The rows as one aligned text table."""
+        head = ("measure", "value", "× floor", "target", "", "note")
+        widths = [max(len(r[i]) for r in [head, *self.rows]) for i in range(6)]
+        lines = []
+        for index, row in enumerate([head, *self.rows]):
+            cells = [row[i].ljust(widths[i]) if i != 1 else row[i].rjust(widths[i]) for i in range(6)]
+            lines.append("  ".join(cells).rstrip())
+            if index == 0:
+                lines.append("  ".join("-" * w for w in widths))
+        return "\n".join(lines)
+
+
+def has_command(name: str) -> bool:
+    """Whether this sisturva has the command `name` (its --help exits 0)."""
+    return run([SISTURVA, name, "--help"]).code == 0
+
+
+def peer_env() -> tuple[Path | None, str]:
+    """The benchmark's own environment for the peer tools, created on first use."""
+    python = PEERS_VENV / "bin" / "python"
+    try:
+        if not python.exists():
+            print("creating bench/.venv-peers (check-jsonschema, strictdoc, doorstop)…", file=sys.stderr)
+            venv.create(PEERS_VENV, with_pip=True)
+        missing = [p for p in PEER_PACKAGES if not (PEERS_VENV / "bin" / p).exists()]
+        for package in missing:
+            subprocess.run(
+                [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", package],
+                check=False,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+    except (OSError, subprocess.SubprocessError) as error:
+        return None, f"cannot create {PEERS_VENV.name}: {error}"
+    return PEERS_VENV / "bin", ""
+
+
+def yaml_files(root: Path) -> dict[str, list[str]]:
+    """The record files of a repository by the schema that checks them."""
+    groups: dict[str, list[str]] = {}
+    for where, schema in SCHEMA_OF.items():
+        path = root / where
+        found = [str(path)] if path.is_file() else sorted(str(p) for p in path.glob("*.yaml"))
+        if found:
+            groups.setdefault(schema, []).extend(found)
+    return groups
+
+
+def measure_core(b: Bench, national: Path) -> Run:
+    """Floor, validate cold and warm, check-jsonschema, --help, the example, memory."""
+    floor = best(3, lambda: run([sys.executable, "-c", FLOOR, str(national)]))
+    if floor.code != 0:
+        b.failed("floor: PyYAML CSafeLoader, read + parse", floor)
+        sys.exit(2)
+    b.floor = floor.seconds
+    b.row("floor: PyYAML CSafeLoader, read + parse (one process)", f"{floor.seconds:.3f} s", floor.seconds)
+
+    cold = best(3, lambda: run([SISTURVA, "validate", str(national)], env=b.fresh_cache()))
+    if cold.code != 0:
+        b.failed("validate, cold cache", cold)
+    else:
+        b.row(
+            "validate, cold cache",
+            f"{cold.seconds:.3f} s",
+            cold.seconds,
+            "≤ 0.6× floor",
+            cold.seconds <= 0.6 * b.floor,
+        )
+    env = b.fresh_cache()
+    run([SISTURVA, "validate", str(national)], env=env)
+    warm = best(3, lambda: run([SISTURVA, "validate", str(national)], env=env))
+    b.row(
+        "validate, warm cache (nothing changed)",
+        f"{warm.seconds:.3f} s",
+        warm.seconds,
+        "≤ 0.05× floor",
+        warm.code == 0 and warm.seconds <= 0.05 * b.floor,
+        "" if warm.code == 0 else warm.why(),
+    )
+    b.row(
+        "validate, peak memory (max RSS, cold)",
+        f"{cold.rss_mb:.0f} MB",
+        None,
+        "≤ 500 MB",
+        cold.rss_mb <= 500,
+        "main process; a forked parse worker holds about half the YAML",
+    )
+    helps = best(5, lambda: run([SISTURVA, "--help"]))
+    b.row("sisturva --help", f"{helps.seconds:.3f} s", helps.seconds, "≤ 0.2 s", helps.seconds <= 0.2)
+    example = PROJECT / "strategy"
+    shown = best(3, lambda: run([SISTURVA, "validate", str(example)], env=b.fresh_cache()))
+    b.row(
+        "validate of the example strategy/ (cold cache)",
+        f"{shown.seconds:.3f} s",
+        shown.seconds,
+        "≤ 0.6 s",
+        shown.seconds <= 0.6,
+        f"exit {shown.code}" if shown.code else "",
+    )
+    return cold
+
+
+def measure_jsonschema(b: Bench, national: Path, peer_bin: Path | None, why: str, cold: Run) -> None:
+    """check-jsonschema with the exported schemas over the same files (one process per schema)."""
+    name = "check-jsonschema, exported schemas, same files"
+    tool = peer_bin / "check-jsonschema" if peer_bin else None
+    if tool is None or not tool.exists():
+        b.row(name, "n/a", note=why or "check-jsonschema could not be installed")
+        return
+    schemas = b.work / "schemas"
+    exported = run([SISTURVA, "schema", "--out", str(schemas)])
+    if exported.code != 0:
+        b.failed(name, exported)
+        return
+    total, failures = 0.0, []
+    for schema, paths in yaml_files(national).items():
+        result = run([str(tool), "--schemafile", str(schemas / f"{schema}.schema.json"), *paths])
+        total += result.seconds
+        if result.code != 0:
+            failures.append(f"{schema}: {result.why()}")
+    b.row(name, f"{total:.3f} s", total, note="; ".join(failures)[:120] or "all files accepted")
+    if cold.code == 0:
+        factor = total / cold.seconds
+        b.row(
+            "  check-jsonschema ÷ validate cold",
+            f"{factor:.1f}×",
+            target="≥ 5×",
+            ok=factor >= 5,
+        )
+
+
+def measure_history(b: Bench, national: Path, tracked: str, scale: float) -> None:
+    """Diff (and its growth with repository size), log ID, align."""
+    if has_command("diff"):
+        git = best(5, lambda: run(["git", "diff", "--name-status", "HEAD~1", "HEAD"], cwd=national))
+        ours = best(3, lambda: run([SISTURVA, "diff", "HEAD~1", "HEAD"], cwd=national, env=b.fresh_cache()))
+        b.row("git diff --name-status HEAD~1 HEAD (5 files)", f"{git.seconds:.3f} s", git.seconds)
+        if not ours.worked:
+            b.failed("diff HEAD~1 HEAD (5 files)", ours)
+        else:
+            factor = ours.seconds / git.seconds
+            b.row(
+                "diff HEAD~1 HEAD (5 files)",
+                f"{ours.seconds:.3f} s",
+                ours.seconds,
+                "≤ 30× git diff",
+                factor <= 30,
+                f"{factor:.0f}× git diff --name-status",
+            )
+            big = b.work / "national-x4"
+            print(f"generating a repository {scale * 4}× larger…", file=sys.stderr, flush=True)
+            generate.make_history(big, generate.generate(scale * 4), 3)
+            larger = best(3, lambda: run([SISTURVA, "diff", "HEAD~1", "HEAD"], cwd=big, env=b.fresh_cache()))
+            if not larger.worked:
+                b.failed("diff HEAD~1 HEAD on a 4× repository", larger)
+            else:
+                growth = larger.seconds / ours.seconds
+                b.row(
+                    "diff HEAD~1 HEAD on a 4× repository",
+                    f"{larger.seconds:.3f} s",
+                    larger.seconds,
+                    "≤ 1.2× the 1× diff",
+                    growth <= 1.2,
+                    f"{growth:.2f}× the 1× diff",
+                )
+            shutil.rmtree(big, ignore_errors=True)
+    else:
+        b.row("diff", "n/a", note="no `sisturva diff` command yet")
+    if has_command("log"):
+        log = best(3, lambda: run([SISTURVA, "log", tracked], cwd=national, env=b.fresh_cache()))
+        if not log.worked:
+            b.failed(f"log {tracked} (changed in 20 of {HISTORY} commits)", log)
+        else:
+            b.row(
+                f"log {tracked} (changed in 20 of {HISTORY} commits)",
+                f"{log.seconds:.3f} s",
+                log.seconds,
+                "≤ 0.5 s",
+                log.seconds <= 0.5,
+            )
+    else:
+        b.row("log ID", "n/a", note="no `sisturva log` command yet")
+    if has_command("align"):
+        validate = best(3, lambda: run([SISTURVA, "validate"], cwd=national, env=b.fresh_cache()))
+        align = best(3, lambda: run([SISTURVA, "align"], cwd=national, env=b.fresh_cache()))
+        if not align.worked:
+            b.failed("align", align)
+        else:
+            factor = align.seconds / validate.seconds
+            b.row(
+                "align (cold cache)",
+                f"{align.seconds:.3f} s",
+                align.seconds,
+                "≤ 1.2× validate",
+                factor <= 1.2,
+                f"{factor:.2f}× validate, cold ({validate.seconds:.3f} s)",
+            )
+    else:
+        b.row("align", "n/a", note="no `sisturva align` command yet")
+
+
+def peer_render(b: Bench, peer_bin: Path | None, why: str) -> dict[str, float]:
+    """Per-item seconds of StrictDoc's HTML export and Doorstop's publish of PEER_ITEMS items."""
+    results: dict[str, float] = {}
+    for tool in ("strictdoc", "doorstop"):
+        name = f"{tool}: {PEER_ITEMS:,} items to HTML"
+        exe = peer_bin / tool if peer_bin else None
+        if exe is None or not exe.exists():
+            b.row(name, "n/a", note=why or f"{tool} could not be installed")
+            continue
+        base = b.work / "peers" / tool
+        out = b.work / "peers" / f"{tool}-out"
+        tmp = b.work / "peers" / f"{tool}-tmp"
+        tmp.mkdir(parents=True)
+        env = {**os.environ, "TMPDIR": str(tmp)}  # StrictDoc keeps a cache there: start it empty
+        if tool == "strictdoc":
+            peers.strictdoc_input(base, PEER_ITEMS)
+            result = run([str(exe), "export", ".", "--output-dir", str(out)], cwd=base, env=env)
+        else:
+            peers.doorstop_input(base, PEER_ITEMS)
+            result = run([str(exe), "publish", "all", str(out)], cwd=base, env=env)
+        if result.code != 0:
+            b.row(name, "n/a", note=result.why())
+            continue
+        per_item = result.seconds / PEER_ITEMS
+        results[tool] = per_item
+        b.row(name, f"{result.seconds:.2f} s", note=f"{per_item * 1000:.2f} ms per item")
+    return results
+
+
+def measure_render(b: Bench, national: Path, ds: generate.Dataset, peer: dict[str, float]) -> None:
+    """Render --out of the national repository, then again after editing 5 records."""
+    if not has_command("render"):
+        b.row("render", "n/a", note="no `sisturva render` command yet")
+        return
+    out = b.work / "site"
+    env = b.fresh_cache()
+    first = run([SISTURVA, "render", "--out", str(out)], cwd=national, env=env)
+    if not first.worked:
+        b.failed("render --out (all languages)", first)
+        return
+    pages = sum(1 for _ in out.rglob("*.html"))
+    if not pages:
+        b.row("render --out (all languages)", "n/a", note="no HTML pages written")
+        return
+    items = sum(n for kind, n in ds.count().items() if kind != "priorities") + len(ds.priorities)
+    per_item = first.seconds / max(items, 1)
+    b.row(
+        "render --out (all languages), first",
+        f"{first.seconds:.3f} s",
+        first.seconds,
+        note=f"{pages:,} pages, {pages / first.seconds:,.0f} pages/s, {items:,} records: "
+        f"{per_item * 1000:.3f} ms per record",
+    )
+    if peer:
+        fastest = min(peer.values())
+        factor = fastest / per_item
+        b.row(
+            "  per record vs the faster peer",
+            f"{factor:.0f}×",
+            target="≥ 50× faster",
+            ok=factor >= 50,
+            note=f"{min(peer, key=lambda k: peer[k])}: {fastest * 1000:.2f} ms per item",
+        )
+    changed = generate.change(ds, 10_001)
+    generate.write(national, {rel: generate.dump(ds.commitments[rel[12:-5]]) for rel in changed})
+    second = run([SISTURVA, "render", "--out", str(out)], cwd=national, env=env)
+    if not second.worked:
+        b.failed("render after editing 5 records", second)
+        return
+    share = second.seconds / first.seconds
+    b.row(
+        "render after editing 5 records",
+        f"{second.seconds:.3f} s",
+        second.seconds,
+        "≤ 10% of the first",
+        share <= 0.10,
+        f"{share:.0%} of the first",
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Generate, measure, print the table."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", type=float, default=1, help="repository size (1 ≈ 400 organisations)")
+    parser.add_argument(
+        "--skip-peers", action="store_true", help="leave out check-jsonschema, StrictDoc, Doorstop"
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the generated data (path printed)")
+    args = parser.parse_args(argv)
+
+    work = Path(tempfile.mkdtemp(prefix="sisturva-bench-"))
+    try:
+        b = Bench(work)
+        national = work / "national"
+        print(f"generating the national-scale repository (scale {args.scale})…", file=sys.stderr, flush=True)
+        ds = generate.generate(args.scale)
+        generate.make_history(national, ds, HISTORY)
+        counts = ds.count()
+        files = sum(len(v) for v in yaml_files(national).values())
+        size = sum(Path(p).stat().st_size for v in yaml_files(national).values() for p in v)
+        peer_bin, why = (None, "skipped (--skip-peers)") if args.skip_peers else peer_env()
+
+        cold = measure_core(b, national)
+        if args.skip_peers:
+            b.row("check-jsonschema, exported schemas, same files", "n/a", note=why)
+        else:
+            measure_jsonschema(b, national, peer_bin, why, cold)
+        measure_history(b, national, ds.tracked, args.scale)
+        peer = {} if args.skip_peers else peer_render(b, peer_bin, why)
+        if args.skip_peers:
+            b.row("strictdoc / doorstop", "n/a", note=why)
+        measure_render(b, national, ds, peer)
+
+        print()
+        print(
+            f"sisturva bench: {files:,} files, {size / 1e6:.1f} MB: {counts['organisations']:,} organisations, "
+            f"{counts['commitments']:,} commitments, {counts['budgets']:,} budget plans × 5 years, "
+            f"{counts['indicators']:,} indicators, {counts['goals']} goals in {counts['priorities']} "
+            f"priorities, {HISTORY} commits; {os.cpu_count()} cores; best of 3 (5 for the fastest)"
+        )
+        print()
+        print(b.table())
+        misses = sum(1 for r in b.rows if r[4] == "MISS")
+        print()
+        print(f"{misses} target(s) missed" if misses else "all targets met")
+    finally:
+        if args.keep:
+            print(f"data kept in {work}", file=sys.stderr)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

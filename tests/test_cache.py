@@ -1,0 +1,161 @@
+"""The cache: outside the repository, never trusted when corrupt or foreign; the benchmark's generator."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from sisturva import repository
+from sisturva.cli import main
+
+from .conftest import PROJECT, snapshot
+
+
+def _generator() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_generate", PROJECT / "bench" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _validate(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, list[dict[str, object]]]:
+    code = main(["validate", "--format", "json", *args])
+    report = json.loads(capsys.readouterr().out)
+    return code, report["findings"]
+
+
+def _cache_files() -> list[Path]:
+    return sorted((Path(os.environ["XDG_CACHE_HOME"]) / "sisturva").glob("*.pickle"))
+
+
+class _Evil:
+    """Unpickling this runs a shell command: what a planted cache file would try."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return os.system, (f"touch {self.marker}",)
+
+
+@pytest.fixture
+def broken(repo: Path) -> Path:
+    """The small repository with an unknown goal in a commitment."""
+    path = repo / "commitments" / "poliisihallitus.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("[p1-g1]", "[p1-g9]"), encoding="utf-8")
+    return repo
+
+
+def test_cache_lives_in_xdg_cache_home_and_a_warm_run_agrees(
+    broken: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = _validate([str(broken)], capsys)
+    names = [p.name.split("-")[0] for p in _cache_files()]
+    assert names == ["parse", "validate"]
+    assert _validate([str(broken)], capsys) == first
+    assert first[0] == 1
+    assert [f["code"] for f in first[1]] == ["SIS201"]
+
+
+def test_a_corrupt_cache_is_ignored(broken: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    expected = _validate([str(broken)], capsys)
+    for path in _cache_files():
+        path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+    assert _validate([str(broken)], capsys) == expected
+    for path in _cache_files():
+        path.write_bytes(b"\x80\x05not a pickle at all")
+    assert _validate([str(broken)], capsys) == expected
+
+
+def test_a_foreign_pickle_is_never_run(
+    broken: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    expected = _validate([str(broken)], capsys)
+    marker = tmp_path / "pwned"
+    for path in _cache_files():
+        path.write_bytes(pickle.dumps({"format": "x", "entries": _Evil(marker)}))
+    assert _validate([str(broken)], capsys) == expected
+    for path in _cache_files():
+        path.write_bytes(pickle.dumps(_Evil(marker)))
+    assert _validate([str(broken)], capsys) == expected
+    assert not marker.exists()
+
+
+def test_no_cache_writes_nothing(broken: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, findings = _validate([str(broken), "--no-cache"], capsys)
+    assert (code, len(findings)) == (1, 1)
+    assert not (Path(os.environ["XDG_CACHE_HOME"]) / "sisturva").exists()
+
+
+def test_the_cache_never_writes_inside_the_repository(
+    broken: Path, in_dir: object, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = snapshot(broken)
+    assert _validate([str(broken)], capsys)[0] == 1
+    # With no XDG_CACHE_HOME the cache goes to ~/.cache, wherever the command runs from.
+    home = broken.parent / "home"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(home))
+    in_dir(broken)  # type: ignore[operator]
+    assert _validate([], capsys)[0] == 1
+    assert snapshot(broken) == before
+    assert sorted(p.name.split("-")[0] for p in (home / ".cache" / "sisturva").iterdir()) == [
+        "parse",
+        "validate",
+    ]
+
+
+def test_generated_repository_validates_clean(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    generate = _generator()
+    root = tmp_path / "national"
+    generate.write(root, generate.generate(scale=0.05).files())
+    code, findings = _validate([str(root), "--no-cache"], capsys)
+    assert findings == []
+    assert code == 0
+    again = tmp_path / "again"
+    generate.write(again, generate.generate(scale=0.05).files())
+    assert snapshot(again) == snapshot(root)
+
+
+def test_generated_history(tmp_path: Path) -> None:
+    generate = _generator()
+    root = tmp_path / "history"
+    ds = generate.generate(scale=0.05)
+    generate.make_history(root, ds, 12)
+
+    def git(*args: str) -> list[str]:
+        out = subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, text=True)
+        return out.stdout.splitlines()
+
+    assert len(git("rev-list", "HEAD")) == 13
+    assert len(git("diff", "--name-only", "HEAD~1", "HEAD")) == 5
+    tracked_file = f"commitments/{next(iter(ds.commitments))}.yaml"
+    assert len(git("log", "--format=%H", "--", tracked_file)) == 2  # added, then changed in commit 10
+    assert git("status", "--porcelain") == []
+
+
+def test_parsing_in_worker_processes_gives_the_same_findings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    generate = _generator()
+    root = tmp_path / "national"
+    generate.write(root, generate.generate(scale=0.05).files())
+    (root / "phenomena" / "alias.yaml").write_text("a: &x [1]\nb: *x\n", encoding="utf-8")
+    (root / "organisations" / "ctrl.yaml").write_bytes(b"id: \xc3\xa4\x07x\n")
+    target = next((root / "commitments").iterdir())
+    target.write_text(target.read_text(encoding="utf-8").replace("status: ", "status: x", 1))
+    serial = _validate([str(root), "--no-cache"], capsys)
+    monkeypatch.setattr(repository, "PARALLEL_BYTES", 0)
+    parallel = _validate([str(root), "--no-cache"], capsys)
+    assert parallel == serial
+    assert sorted({str(f["code"]) for f in serial[1]}) == ["SIS001", "SIS005", "SIS103"]
