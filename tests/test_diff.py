@@ -262,3 +262,18 @@ def test_long_output_is_cut_with_a_note() -> None:
     assert len(out) <= LIMIT
     assert "Output cut at 65 536 characters" in out
     _well_formed(out)
+
+
+def test_work_tree_findings_follow_the_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = init(tmp_path / "repo")
+    write(repo, dict(MINIMAL))
+    commit(repo, "first")
+    monkeypatch.chdir(repo)
+    broken = MINIMAL["organisations/poliisihallitus.yaml"].replace("parent: sm", "parent: smm")
+    for content, expected in ((broken, ["SIS201"]), (MINIMAL["organisations/poliisihallitus.yaml"], [])):
+        write(repo, {"organisations/poliisihallitus.yaml": content})
+        main(["diff", "--format", "json"])
+        introduced = json.loads(capsys.readouterr().out)["findings"]["introduced"]
+        assert [f["code"] for f in introduced] == expected

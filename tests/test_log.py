@@ -10,7 +10,7 @@ import pytest
 from sisturva.cli import main
 
 from .conftest import MINIMAL
-from .gitrepo import commit, init, write
+from .gitrepo import commit, git, init, write
 
 C = MINIMAL["commitments/poliisihallitus.yaml"]
 
@@ -120,3 +120,28 @@ def test_log_refuses_what_it_cannot_find(
     err = capsys.readouterr().err
     assert needle in err and len(err.strip().splitlines()) == 1
     assert not (repo / "x").exists()
+
+
+def test_history_through_a_merge(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = init(tmp_path / "repo")
+    write(repo, dict(MINIMAL))
+    commit(repo, "Aloitus")
+    git(repo, "checkout", "-q", "-b", "haara")
+    write(repo, {"commitments/poliisihallitus.yaml": C.replace("euros: 100000", "euros: 90000")})
+    commit(repo, "Haarassa")
+    git(repo, "checkout", "-q", "main")
+    write(
+        repo,
+        {
+            "commitments/poliisihallitus.yaml": C.replace(
+                "organisation: poliisihallitus\n", "organisation: poliisihallitus  # PoHa\n"
+            )
+        },
+    )
+    commit(repo, "Päähaarassa")
+    git(repo, "merge", "-q", "--no-ff", "-m", "Yhdistä", "haara")
+    monkeypatch.chdir(repo)
+    steps = _steps(capsys, ["log", "poha-viestinta"])
+    assert [(s["message"], s["change"]) for s in steps] == [("Haarassa", "modified"), ("Aloitus", "added")]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .diff import KINDS, FieldChange, Record, Records, Revision, compare_values, load_records
 from .documents import parse
@@ -59,7 +59,10 @@ class _Version:
     commit: Commit
     rel: str
     oid: str | None
+    """The file's blob after the commit (None: deleted)."""
     added: bool
+    old: str | None = None
+    """The file's blob in the commit's parent (None: absent), so each step is the commit's own change."""
 
 
 def extract(rel: str, display: str, raw: bytes | None, names: set[str] | None = None) -> Records:
@@ -146,14 +149,14 @@ def history(git: Git, record_id: str, rev: str = "HEAD", kind: str | None = None
 
     for _ in range(MAX_HOPS):
         versions = file_log(git, start, rel)
-        blobs = git.blobs(v.oid for v in versions if v.oid)
-        # Newest first: each version against the one before it in the file's history.
-        for index, version in enumerate(versions):
+        blobs = git.blobs([*(v.oid for v in versions if v.oid), *(v.old for v in versions if v.old)])
+        # Newest first; each commit's version against its parent's, so branches never mix.
+        for version in versions:
             now = version_of(version, blobs)
             if now is not None:
                 names.add(now[0])
                 names.update(now[1].data.get("previous_ids") or [])
-            older = version_of(versions[index + 1], blobs) if index + 1 < len(versions) else None
+            older = version_of(replace(version, oid=version.old), blobs)
             step = _step(version, now, older, git.display + version.rel)
             if step is not None:
                 steps.append(step)
@@ -217,13 +220,11 @@ def file_log(git: Git, start: str, rel: str) -> list[_Version]:
             continue
         meta = Commit(*fields)
         parts = rest.lstrip(b"\n").split(b"\0")
-        oid: str | None = None
-        added = False
-        if parts and parts[0].startswith(b":"):
-            _, new_mode, _old, new, status = parts[0][1:].decode().split()
-            oid = None if new_mode == "000000" else new
-            added = status == "A"
-        versions.append(_Version(meta, rel, oid, added))
+        if not parts or not parts[0].startswith(b":"):
+            continue  # a merge that brought the file from one side: the change is shown where it was made
+        old_mode, new_mode, old_oid, new, status = parts[0][1:].decode().split()
+        oid = None if new_mode == "000000" else new
+        versions.append(_Version(meta, rel, oid, status == "A", None if old_mode == "000000" else old_oid))
     return versions
 
 
