@@ -314,7 +314,7 @@ class Git:
     # -- blobs ------------------------------------------------------------------------------------
 
     def blobs(self, oids: Iterable[str], max_bytes: int = MAX_BYTES) -> dict[str, bytes | None]:
-        """Many blobs through one `cat-file --batch`; a blob over `max_bytes` is skipped unread (None)."""
+        """Many blobs through one `cat-file --batch`; over `max_bytes` is skipped unread (None), missing left out."""
         wanted = sorted({oid for oid in oids if oid})
         if not wanted:
             return {}
@@ -348,9 +348,10 @@ class Git:
         try:
             for oid in wanted:
                 header = out.readline().split()
+                if not header:
+                    raise RevisionError("git cat-file stopped early; check the repository with `git fsck`")
                 if len(header) != 3:
-                    result[oid] = None
-                    continue
+                    continue  # missing (e.g. a partial clone): left out of the result
                 size = int(header[2])
                 if size > max_bytes:
                     left = size + 1
@@ -389,8 +390,13 @@ class Git:
                 )
             elif not entry.oid:
                 files.append(self._from_disk(entry.rel))
+            elif entry.oid not in blobs:
+                message = (
+                    "the file's content is not in this clone; fetch the history (`git fetch --unshallow`)"
+                )
+                files.append(SourceFile(entry.rel, display, None, make("SIS016", message, display)))
             else:
-                raw = blobs.get(entry.oid)
+                raw = blobs[entry.oid]
                 if raw is None:
                     message = f"file is over the {MAX_BYTES:,}-byte limit; split it"
                     files.append(SourceFile(entry.rel, display, None, make("SIS007", message, display, 1, 1)))
