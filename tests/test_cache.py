@@ -15,6 +15,7 @@ import pytest
 
 from sisturva import repository
 from sisturva.cli import main
+from sisturva.commands import validate as validate_command
 
 from .conftest import PROJECT, snapshot
 
@@ -159,3 +160,21 @@ def test_parsing_in_worker_processes_gives_the_same_findings(
     parallel = _validate([str(root), "--no-cache"], capsys)
     assert parallel == serial
     assert sorted({str(f["code"]) for f in serial[1]}) == ["SIS001", "SIS005", "SIS103"]
+
+
+def test_an_edit_that_keeps_size_and_time_is_still_seen(
+    broken: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Trust file stamps at once (normally only after a few seconds), so the stamp path is used.
+    monkeypatch.setattr(validate_command, "RACY_NS", 0)
+    assert _validate([str(broken)], capsys)[0] == 1
+    assert _validate([str(broken)], capsys)[0] == 1
+    path = broken / "commitments" / "poliisihallitus.yaml"
+    info = path.stat()
+    path.write_text(path.read_text(encoding="utf-8").replace("[p1-g9]", "[p1-g1]"), encoding="utf-8")
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert path.stat().st_size == info.st_size
+    assert _validate([str(broken)], capsys) == (0, [])
+    (broken / "organisations" / "uusi.yaml").write_text("id: uusi\nkind: ministry\n", encoding="utf-8")
+    code, findings = _validate([str(broken)], capsys)
+    assert (code, [f["code"] for f in findings]) == (1, ["SIS102"])
