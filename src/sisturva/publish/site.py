@@ -253,13 +253,14 @@ def helpers(strategy: Strategy, lang: str) -> Helpers:
     from .site_strings import translate
 
     # Babel takes ~0.1 ms a number; a site repeats the same few thousand values, so keep each once.
+    # Equal values format alike (1 and 1.0 both as `1`), so the value itself is the key.
     @functools.lru_cache(maxsize=1 << 16)
-    def number(text: str) -> str:
-        return locale.number(Decimal(text), lang)
+    def number(value: Decimal | int) -> str:
+        return locale.number(value, lang)
 
     @functools.lru_cache(maxsize=1 << 16)
-    def money(text: str) -> str:
-        return locale.money(Decimal(text), lang)
+    def money(value: Decimal) -> str:
+        return locale.money(value, lang)
 
     @functools.lru_cache(maxsize=1 << 12)
     def t(key: str) -> str:
@@ -270,8 +271,8 @@ def helpers(strategy: Strategy, lang: str) -> Helpers:
         lang=lang,
         default=strategy.settings.languages[0],
         t=t,
-        number=lambda value: number(str(value)),
-        money=lambda value: money(str(value)),
+        number=number,
+        money=money,
         date=lambda value: locale.date(value, lang),
     )
 

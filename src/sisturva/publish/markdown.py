@@ -1,0 +1,363 @@
+"""The whole strategy as one Markdown document (for a PDF or a wiki), record text made inert."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from ..locale import format_date, format_money, format_number
+from ..models import Commitment, Goal, Indicator, Level, Measure, SourceRef, Text
+from ..strategy import Strategy
+from .messages import LANGUAGE_NAMES, localized, t
+
+Verdicts = dict[str, tuple[str, str | None]]
+"""A goal's verdict and the reason it has none, by goal id."""
+
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()#|~$!^])")
+_LINE_START = re.compile(r"^([-+=>]|\d+(?=[.)]))")
+
+
+def inline(text: str) -> str:
+    """Record text as one line of inert Markdown: no markup, no HTML, no links, no table breaks, no pings."""
+    flat = " ".join(text.split())
+    flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    flat = _SPECIAL.sub(r"\\\1", flat)
+    # A list marker, quote, heading underline or ordered-list number at the start stays text.
+    flat = _LINE_START.sub(
+        lambda m: m.group(1) + "\\" if m.group(1)[0].isdigit() else "\\" + m.group(1), flat
+    )
+    return flat.replace("@", "@\u200b")
+
+
+def block(text: str) -> str:
+    """Record text of one or more paragraphs (blank lines between them) as inert Markdown paragraphs."""
+    paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
+    return "\n\n".join(inline(p) for p in paragraphs)
+
+
+def number(value: Decimal | int, lang: str) -> str:
+    """A number in `lang`'s way (`1 234,5` in Finnish)."""
+    return format_number(value, lang)
+
+
+class _Writer:
+    """Builds the document in one language: every record text goes through `tx`, which marks fallbacks."""
+
+    def __init__(self, strategy: Strategy, lang: str) -> None:
+        self.s = strategy
+        self.lang = lang
+        self.default = strategy.settings.languages[0]
+        self.out: list[str] = []
+
+    def tx(self, text: Text | None, paragraphs: bool = False, mark: bool = True) -> str:
+        value, shown = localized(text, self.lang, self.default)
+        body = block(value) if paragraphs else inline(value)
+        if mark and shown != self.lang and value:
+            body += f" *({t('doc.fallback', self.lang, language=LANGUAGE_NAMES[shown])})*"
+        return body
+
+    def t(self, key: str, **values: object) -> str:
+        return t(key, self.lang, **values)
+
+    def line(self, *parts: str) -> None:
+        self.out.extend(parts)
+
+    def heading(self, level: int, text: str) -> None:
+        self.out.extend(["#" * level + " " + text, ""])
+
+    def para(self, text: Text | None) -> None:
+        if text is not None:
+            self.out.extend([self.tx(text, paragraphs=True), ""])
+
+    def org(self, org_id: str) -> str:
+        record = self.s.organisations.get(org_id)
+        return self.tx(record.name) if record is not None else inline(org_id)
+
+    def orgs(self, org_ids: Iterable[str]) -> str:
+        return ", ".join(self.org(o) for o in org_ids)
+
+    def source(self, source: SourceRef | None) -> str:
+        if source is None:
+            return ""
+        if isinstance(source, str):
+            return inline(source)
+        parts = [inline(source.title)]
+        if source.published is not None:
+            parts.append(format_date(source.published, self.lang))
+        if source.url is not None:
+            # Links are validated to be http(s) addresses; shown as text, they cannot carry markup.
+            parts.append(inline(source.url))
+        return ", ".join(parts)
+
+    def example(self, flag: bool) -> str:
+        return f" *({self.t('doc.example')})*" if flag else ""
+
+    def period(self, start: int, end: int | None) -> str:
+        return f"{start}–{end}" if end is not None else f"{start}–"
+
+    def table(self, header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+        self.out.append("| " + " | ".join(header) + " |")
+        self.out.append("|" + "|".join(" --- " for _ in header) + "|")
+        self.out.extend("| " + " | ".join(cell or " " for cell in row) + " |" for row in rows)
+        self.out.append("")
+
+
+def _level(w: _Writer, level: Level) -> None:
+    w.heading(3, w.tx(level.name))
+    w.para(level.description)
+    if level.chair:
+        w.line(f"- {w.t('doc.chair')}: {w.org(level.chair)}")
+    if level.members:
+        w.line(f"- {w.t('doc.members')}: {w.orgs(level.members)}")
+    if level.chair or level.members:
+        w.line("")
+
+
+def _front(w: _Writer) -> None:
+    doc = w.s.strategy
+    if doc is None:
+        w.heading(1, w.t("doc.priorities"))
+        return
+    w.heading(1, w.tx(doc.name))
+    w.line(f"*{w.t('doc.generated')}*", "")
+    w.heading(2, w.t("doc.mission"))
+    w.para(doc.mission)
+    w.para(doc.description)
+    if doc.tasks:
+        w.heading(3, w.t("doc.tasks"))
+        w.line(*(f"- {w.tx(task)}" for task in doc.tasks), "")
+    w.heading(2, w.t("doc.levels"))
+    _level(w, doc.cooperation_group)
+    _level(w, doc.expert_network)
+    w.heading(3, w.t("doc.secretariat"))
+    w.line(w.org(doc.secretariat.organisation), "")
+    w.para(doc.secretariat.description)
+    if doc.source is not None:
+        w.line(f"{w.t('doc.source')}: {w.source(doc.source)}", "")
+
+
+def _measure(w: _Writer, measure: Measure | None, unit: str) -> str:
+    if measure is None:
+        return ""
+    return f"{number(measure.value, w.lang)}{unit} ({measure.year})"
+
+
+def _goal(
+    w: _Writer, goal: Goal, verdicts: Verdicts, serving: dict[str, list[tuple[str, Commitment]]]
+) -> None:
+    w.heading(5, w.tx(goal.title) + w.example(goal.example))
+    indicator = w.s.indicators.get(goal.indicator) if goal.indicator else None
+    # A unit is mostly a symbol (%, €): shown as written, without a language marker.
+    unit = "\u00a0" + w.tx(indicator.unit, mark=False) if indicator is not None else ""
+    items = [f"{w.t('doc.status')}: {w.t('goal.' + goal.status)}"]
+    if goal.indicator:
+        items.append(
+            f"{w.t('doc.indicator')}: {w.tx(indicator.name) if indicator else inline(goal.indicator)}"
+        )
+    if goal.baseline:
+        items.append(f"{w.t('doc.baseline')}: {_measure(w, goal.baseline, unit)}")
+    if goal.target:
+        items.append(f"{w.t('doc.target')}: {_measure(w, goal.target, unit)}")
+    if goal.due:
+        items.append(f"{w.t('doc.due')}: {format_date(goal.due, w.lang)}")
+    found, reason = verdicts.get(goal.id, ("no-data", None))
+    because = f" ({w.t('reason.' + reason)})" if reason else ""
+    items.append(f"{w.t('verdict')}: {w.t('verdict.' + found)}{because}")
+    if goal.source is not None:
+        items.append(f"{w.t('doc.source')}: {w.source(goal.source)}")
+    w.line(*(f"- {item}" for item in items), "")
+    commitments = serving.get(goal.id, [])
+    if commitments:
+        w.line(f"{w.t('doc.commitments')}:", "")
+        for org, c in commitments:
+            state = f"{w.t('commitment.' + c.status)}, {c.progress}\u00a0%"
+            w.line(f"- {w.org(org)}: {w.tx(c.action)} ({state}){w.example(c.example)}")
+        w.line("")
+
+
+def _priorities(w: _Writer) -> None:
+    from ..status import priority_order, status
+
+    # Verdicts do not depend on the reference year (only staleness does, which a document leaves out).
+    picture = status(w.s, w.s.settings.planning_years.start)
+    verdicts: Verdicts = {g.goal: (g.verdict, g.reason) for g in picture.goals()}
+    serving: dict[str, list[tuple[str, Commitment]]] = {}
+    for org, c in w.s.all_commitments():
+        for goal_id in dict.fromkeys(c.goals):
+            serving.setdefault(goal_id, []).append((org, c))
+    w.heading(2, w.t("doc.priorities"))
+    for p in priority_order(w.s.priorities.values()):
+        prefix = f"{p.number}\\. " if p.number is not None else ""
+        w.heading(3, prefix + w.tx(p.title) + w.example(p.example))
+        w.line(
+            f"*{w.t('doc.status')}: {w.t('priority.' + p.status)} · "
+            f"{w.t('doc.period')}: {w.period(p.period.start, p.period.end)}*",
+            "",
+        )
+        w.para(p.description)
+        if p.phenomena:
+            names = [w.tx(w.s.phenomena[x].title) if x in w.s.phenomena else inline(x) for x in p.phenomena]
+            w.line(f"**{w.t('doc.phenomena_answered')}:** " + ", ".join(names), "")
+        group = p.group
+        if group.chair or group.members or group.subgroups:
+            w.heading(4, w.t("doc.priority_group"))
+            if group.chair:
+                w.line(f"- {w.t('doc.chair')}: {w.org(group.chair)}")
+            if group.members:
+                w.line(f"- {w.t('doc.members')}: {w.orgs(group.members)}")
+            for sub in group.subgroups:
+                parts = [w.tx(sub.name)]
+                if sub.chair:
+                    parts.append(f"{w.t('doc.chair')}: {w.org(sub.chair)}")
+                if sub.members:
+                    parts.append(f"{w.t('doc.members')}: {w.orgs(sub.members)}")
+                w.line(f"- {w.t('doc.subgroups')}: " + "; ".join(parts))
+            w.line("")
+        if p.goals:
+            w.heading(4, w.t("doc.goals"))
+            for goal in p.goals:
+                _goal(w, goal, verdicts, serving)
+        if p.source is not None:
+            w.line(f"{w.t('doc.source')}: {w.source(p.source)}", "")
+
+
+def _phenomena(w: _Writer) -> None:
+    if not w.s.phenomena:
+        return
+    w.heading(2, w.t("doc.phenomena"))
+    for ph in sorted(w.s.phenomena.values(), key=lambda x: x.id):
+        w.heading(3, w.tx(ph.title) + w.example(ph.example))
+        w.line(f"*{w.t('doc.status')}: {w.t('phenomenon.' + ph.status)}*", "")
+        w.para(ph.description)
+        items: list[str] = []
+        if ph.proposed_by:
+            items.append(f"{w.t('doc.proposed_by')}: {w.orgs(ph.proposed_by)}")
+        if ph.indicators:
+            names = [
+                w.tx(w.s.indicators[i].name) if i in w.s.indicators else inline(i) for i in ph.indicators
+            ]
+            items.append(f"{w.t('doc.indicators')}: " + ", ".join(names))
+        if items:
+            w.line(*(f"- {item}" for item in items), "")
+
+
+def _indicator(w: _Writer, ind: Indicator) -> None:
+    w.heading(3, w.tx(ind.name) + w.example(ind.example))
+    w.para(ind.description)
+    items = [
+        f"{w.t('doc.unit')}: {w.tx(ind.unit, mark=False)}",
+        f"{w.t('doc.direction')}: {w.t('direction.' + ind.direction)}",
+        w.t("doc.frequency", n=ind.frequency_years),
+    ]
+    if ind.owner:
+        items.append(f"{w.t('doc.organisation')}: {w.org(ind.owner)}")
+    if ind.source is not None:
+        items.append(f"{w.t('doc.source')}: {w.source(ind.source)}")
+    w.line(*(f"- {item}" for item in items), "")
+    if not ind.observations:
+        w.line(w.t("doc.no_observations"), "")
+        return
+    rows = []
+    for o in sorted(ind.observations, key=lambda o: o.year):
+        notes = [w.t("doc.break")] if not o.comparable else []
+        if o.note is not None:
+            notes.append(w.tx(o.note))
+        rows.append([str(o.year), number(o.value, w.lang), "; ".join(notes), w.source(o.source)])
+    header = [w.t("doc.year"), w.t("doc.value"), w.t("doc.note"), w.t("doc.source")]
+    w.table(header, rows)
+
+
+def _commitments(w: _Writer) -> None:
+    if not any(w.s.commitments.values()):
+        return
+    w.heading(2, w.t("doc.commitments"))
+    for org in sorted(w.s.commitments):
+        items = w.s.commitments[org]
+        if not items:
+            continue
+        w.heading(3, w.org(org))
+        rows = []
+        for c in items:
+            euros = sum((r.euros for r in c.resources), Decimal(0))
+            person_years = sum((r.person_years for r in c.resources), Decimal(0))
+            resources = [format_money(euros, w.lang)] if euros else []
+            if person_years:
+                resources.append(f"{number(person_years, w.lang)}\u00a0{w.t('doc.person_years')}")
+            goals = [
+                w.tx(w.s.goals[g].title) if g in w.s.goals else inline(g) for g in dict.fromkeys(c.goals)
+            ]
+            rows.append(
+                [
+                    w.tx(c.action) + w.example(c.example),
+                    "; ".join(goals),
+                    w.period(c.period.start, c.period.end),
+                    w.t("commitment." + c.status),
+                    f"{c.progress}\u00a0%",
+                    ", ".join(resources),
+                ]
+            )
+        header = ["doc.action", "doc.goals", "doc.period", "doc.status", "doc.progress", "doc.resources"]
+        w.table([w.t(key) for key in header], rows)
+
+
+def _organisations(w: _Writer) -> None:
+    if not w.s.organisations:
+        return
+    w.heading(2, w.t("doc.organisations"))
+    rows = []
+    for o in sorted(w.s.organisations.values(), key=lambda o: o.id):
+        name = w.tx(o.name) + (f" ({w.tx(o.short_name)})" if o.short_name is not None else "")
+        rows.append([name, w.t("kind." + o.kind), inline(o.website) if o.website else ""])
+    w.table([w.t("doc.organisation"), w.t("doc.kind"), w.t("doc.website")], rows)
+
+
+def _budgets(w: _Writer) -> None:
+    if not w.s.budgets:
+        return
+    w.heading(2, w.t("doc.budgets"))
+    for org in sorted(w.s.budgets):
+        budget = w.s.budgets[org]
+        w.heading(3, w.org(org) + w.example(budget.example))
+        w.line(
+            f"*{w.t('doc.status')}: {w.t('budget.' + budget.status)} · "
+            f"{w.t('doc.period')}: {w.period(budget.years.start, budget.years.end)}*",
+            "",
+        )
+        rows = []
+        for line in budget.lines:
+            for amount in sorted(line.amounts, key=lambda a: a.year):
+                allocated = format_money(amount.allocated, w.lang) if amount.allocated is not None else ""
+                rows.append(
+                    [
+                        inline(line.id),
+                        w.tx(line.name),
+                        str(amount.year),
+                        format_money(amount.euros, w.lang),
+                        allocated,
+                    ]
+                )
+        if rows:
+            header = ["doc.budget_line", "doc.name", "doc.year", "doc.euros", "doc.allocated"]
+            w.table([w.t(key) for key in header], rows)
+
+
+def document(strategy: Strategy, lang: str) -> str:
+    """The whole strategy in `lang` as one Markdown document; text missing in `lang` is marked with the language shown."""
+    w = _Writer(strategy, lang)
+    _front(w)
+    _priorities(w)
+    _phenomena(w)
+    if strategy.indicators:
+        w.heading(2, w.t("doc.indicators"))
+        for ind in sorted(strategy.indicators.values(), key=lambda i: i.id):
+            _indicator(w, ind)
+    _commitments(w)
+    _organisations(w)
+    _budgets(w)
+    while w.out and w.out[-1] == "":
+        w.out.pop()
+    return "\n".join(w.out) + "\n"
+
+
+__all__ = ["block", "document", "inline"]
