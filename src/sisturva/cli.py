@@ -145,6 +145,32 @@ def align(
     _emit(run(path, fmt, lang.value, org, year, strict, not no_cache, _color(fmt)))
 
 
+class StatusFormat(StrEnum):
+    """Formats of a status report."""
+
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+@app.command()
+def status(
+    path: PathArg = None,
+    format: Annotated[
+        StatusFormat, typer.Option("--format", "-f", help="text, markdown or json.")
+    ] = StatusFormat.text,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of the report: fi, sv or en.")] = Lang.fi,
+    year: Annotated[
+        int | None, typer.Option("--year", help="Reference year for stale data (default: this year).")
+    ] = None,
+    no_cache: NoCache = False,
+) -> None:
+    """Goals and indicators: latest value, trend, on track or not, stale data, progress."""
+    from .commands.status import run
+
+    _emit(run(path, format.value, lang.value, year, not no_cache))
+
+
 RepoOpt = Annotated[
     str | None, typer.Option("-C", "--repo", help="Strategy repository (or a folder inside it); default: here.")
 ]

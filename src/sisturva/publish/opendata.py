@@ -1,0 +1,333 @@
+"""Open data: the strategy as one JSON file, commitments, budgets and indicators as CSV with Table Schemas."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from ..models import LANGUAGES, Model, SourceRef, Text
+from ..strategy import Strategy
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+"""A text cell starting with one of these could run as a formula in a spreadsheet (OWASP CSV injection)."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a CSV file as its Table Schema describes it."""
+
+    name: str
+    type: str
+    """Frictionless Table Schema type: string, integer, number, boolean or date."""
+    description: str
+    required: bool = False
+
+
+def _exact(value: Decimal) -> str:
+    """A Decimal as a plain decimal number: no exponent, no grouping, a point for decimals."""
+    return format(value, "f")
+
+
+def _json(value: Any, indent: str = "") -> str:
+    """JSON with Decimals written as exact numbers (the standard encoder would go through float)."""
+    step = indent + "  "
+    if isinstance(value, Decimal):
+        return _exact(value)
+    if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return json.dumps(value.isoformat())
+    if isinstance(value, Mapping):
+        if not value:
+            return "{}"
+        items = [
+            f"{step}{json.dumps(str(k), ensure_ascii=False)}: {_json(v, step)}" for k, v in value.items()
+        ]
+        return "{\n" + ",\n".join(items) + "\n" + indent + "}"
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        return "[\n" + ",\n".join(step + _json(v, step) for v in value) + "\n" + indent + "]"
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def _dump(model: Model | None) -> dict[str, Any] | None:
+    return None if model is None else model.model_dump(mode="python", by_alias=True, exclude_none=True)
+
+
+def strategy_json(strategy: Strategy) -> bytes:
+    """The whole strategy as one JSON document: every record, in a stable order."""
+    data = {
+        "format": "sisturva-strategy",
+        "version": 1,
+        "settings": _dump(strategy.settings),
+        "strategy": _dump(strategy.strategy),
+        "organisations": [_dump(strategy.organisations[k]) for k in sorted(strategy.organisations)],
+        "phenomena": [_dump(strategy.phenomena[k]) for k in sorted(strategy.phenomena)],
+        "indicators": [_dump(strategy.indicators[k]) for k in sorted(strategy.indicators)],
+        "priorities": [_dump(p) for p in sorted(strategy.priorities.values(), key=lambda p: p.id)],
+        "commitments": [
+            {"organisation": org, "commitments": [_dump(c) for c in strategy.commitments[org]]}
+            for org in sorted(strategy.commitments)
+        ],
+        "budgets": [_dump(strategy.budgets[k]) for k in sorted(strategy.budgets)],
+    }
+    return (_json(data) + "\n").encode("utf-8")
+
+
+def safe_cell(text: str) -> str:
+    """A text cell that a spreadsheet shows as text: a leading formula character gets a `'` before it."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _texts(text: Text | None, default: str) -> list[str]:
+    """A text's fi, sv and en versions (a plain string is in the repository's first language)."""
+    if text is None:
+        return ["", "", ""]
+    if isinstance(text, str):
+        return [text if lang == default else "" for lang in LANGUAGES]
+    return [getattr(text, lang) or "" for lang in LANGUAGES]
+
+
+def _source(source: SourceRef | None) -> str:
+    if source is None:
+        return ""
+    return source if isinstance(source, str) else source.title
+
+
+def _localized_columns(name: str, what: str) -> list[Column]:
+    names = {"fi": "Finnish", "sv": "Swedish", "en": "English"}
+    return [Column(f"{name}_{lang}", "string", f"{what} in {names[lang]}") for lang in LANGUAGES]
+
+
+COMMITMENTS: tuple[Column, ...] = (
+    Column("organisation", "string", "Id of the organisation that made the commitment", True),
+    Column("id", "string", "Id of the commitment, unique in the strategy", True),
+    *_localized_columns("action", "The action"),
+    Column("goals", "string", "Ids of the goals it serves, separated by semicolons", True),
+    Column("priorities", "string", "Ids of the priorities of those goals, separated by semicolons"),
+    Column("period_start", "integer", "First year of the commitment", True),
+    Column("period_end", "integer", "Last year of the commitment (empty: open-ended)"),
+    Column("status", "string", "planned, in-progress, done or cancelled", True),
+    Column("progress", "integer", "Progress reported by the organisation, 0–100 %", True),
+    Column("performance_target", "string", "Id of the organisation's own performance target it serves"),
+    Column("euros", "number", "Euros over all years, a plain decimal number", True),
+    Column("person_years", "number", "Person-years over all years", True),
+    Column("example", "boolean", "true: an invented example, not a real commitment", True),
+)
+COMMITMENT_RESOURCES: tuple[Column, ...] = (
+    Column("organisation", "string", "Id of the organisation", True),
+    Column("commitment", "string", "Id of the commitment (commitments.csv)", True),
+    Column("year", "integer", "Year of the resources", True),
+    Column("budget_line", "string", "The line of the organisation's own budget plan (budgets.csv)", True),
+    Column("euros", "number", "Euros, a plain decimal number", True),
+    Column("person_years", "number", "Person-years", True),
+)
+BUDGETS: tuple[Column, ...] = (
+    Column("organisation", "string", "Id of the organisation whose budget plan this is", True),
+    Column("kind", "string", "Kind of plan: state-tts, state-jts, state-budget, municipal, …", True),
+    Column("status", "string", "draft or adopted", True),
+    Column("line", "string", "Id of the budget line, e.g. state budget item 26.10.01", True),
+    *_localized_columns("name", "Name of the line"),
+    Column("year", "integer", "Year of the amount", True),
+    Column("euros", "number", "The line's euros in the year, a plain decimal number", True),
+    Column("allocated", "number", "The part allocated to the cooperation (empty: not given)"),
+    Column("source", "string", "Where the figure was published"),
+    Column("example", "boolean", "true: an invented example", True),
+)
+INDICATORS: tuple[Column, ...] = (
+    Column("indicator", "string", "Id of the indicator", True),
+    *_localized_columns("name", "Name of the indicator"),
+    *_localized_columns("unit", "Unit of the values"),
+    Column("direction", "string", "higher-is-better or lower-is-better", True),
+    Column("year", "integer", "Year of the observation", True),
+    Column("value", "number", "The observed value, a plain decimal number", True),
+    Column(
+        "comparable",
+        "boolean",
+        "false: a break in series; this value starts a new series, not comparable with earlier years",
+        True,
+    ),
+    *_localized_columns("note", "Note on the observation"),
+    Column("source", "string", "Where the value was published"),
+)
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return _exact(value)
+    if isinstance(value, int):
+        return str(value)
+    return safe_cell(str(value))
+
+
+def _csv(columns: Sequence[Column], rows: Iterable[Sequence[object]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([c.name for c in columns])
+    for row in rows:
+        writer.writerow([_cell(v) for v in row])
+    return buffer.getvalue().encode("utf-8")
+
+
+def table_schema(columns: Sequence[Column], key: Sequence[str]) -> bytes:
+    """A Frictionless Table Schema for a CSV file."""
+    fields = []
+    for c in columns:
+        field: dict[str, Any] = {"name": c.name, "type": c.type, "description": c.description}
+        if c.type == "boolean":
+            field["trueValues"] = ["true"]
+            field["falseValues"] = ["false"]
+        if c.required:
+            field["constraints"] = {"required": True}
+        fields.append(field)
+    schema: dict[str, Any] = {"fields": fields, "missingValues": [""]}
+    if key:
+        schema["primaryKey"] = list(key)
+    return (json.dumps(schema, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _commitment_rows(strategy: Strategy) -> tuple[list[list[object]], list[list[object]]]:
+    default = strategy.settings.languages[0]
+    rows: list[list[object]] = []
+    resources: list[list[object]] = []
+    for org, c in sorted(strategy.all_commitments(), key=lambda oc: (oc[0], oc[1].id)):
+        goals = list(dict.fromkeys(c.goals))
+        priorities = dict.fromkeys(strategy.goal_priority[g] for g in goals if g in strategy.goal_priority)
+        rows.append(
+            [
+                org,
+                c.id,
+                *_texts(c.action, default),
+                ";".join(goals),
+                ";".join(priorities),
+                c.period.start,
+                c.period.end,
+                c.status,
+                c.progress,
+                c.performance_target,
+                sum((r.euros for r in c.resources), Decimal(0)),
+                sum((r.person_years for r in c.resources), Decimal(0)),
+                c.example,
+            ]
+        )
+        for r in sorted(c.resources, key=lambda r: (r.year, r.budget_line)):
+            resources.append([org, c.id, r.year, r.budget_line, r.euros, r.person_years])
+    return rows, resources
+
+
+def _budget_rows(strategy: Strategy) -> list[list[object]]:
+    default = strategy.settings.languages[0]
+    rows: list[list[object]] = []
+    for org in sorted(strategy.budgets):
+        budget = strategy.budgets[org]
+        for line in budget.lines:
+            for amount in sorted(line.amounts, key=lambda a: a.year):
+                rows.append(
+                    [
+                        org,
+                        budget.kind,
+                        budget.status,
+                        line.id,
+                        *_texts(line.name, default),
+                        amount.year,
+                        amount.euros,
+                        amount.allocated,
+                        _source(amount.source or line.source or budget.source),
+                        budget.example,
+                    ]
+                )
+    return rows
+
+
+def _indicator_rows(strategy: Strategy) -> list[list[object]]:
+    default = strategy.settings.languages[0]
+    rows: list[list[object]] = []
+    for ind_id in sorted(strategy.indicators):
+        ind = strategy.indicators[ind_id]
+        for o in sorted(ind.observations, key=lambda o: o.year):
+            rows.append(
+                [
+                    ind.id,
+                    *_texts(ind.name, default),
+                    *_texts(ind.unit, default),
+                    ind.direction,
+                    o.year,
+                    o.value,
+                    o.comparable,
+                    *_texts(o.note, default),
+                    _source(o.source or ind.source),
+                ]
+            )
+    return rows
+
+
+TABLES: dict[str, tuple[tuple[Column, ...], tuple[str, ...], str]] = {
+    "commitments": (COMMITMENTS, ("id",), "One row per commitment of a partner organisation"),
+    "commitment-resources": (
+        COMMITMENT_RESOURCES,
+        (),  # a commitment may draw on the same line twice in a year
+        "Euros and person-years of each commitment by year and budget line",
+    ),
+    "budgets": (BUDGETS, ("organisation", "line", "year"), "Budget plan lines by year"),
+    "indicators": (INDICATORS, ("indicator", "year"), "Observations of the indicators by year"),
+}
+
+
+def _package(strategy: Strategy) -> bytes:
+    """A Frictionless Data Package naming every file, its schema and what it holds."""
+    resources: list[dict[str, Any]] = [
+        {
+            "name": "strategy",
+            "path": "strategy.json",
+            "format": "json",
+            "mediatype": "application/json",
+            "encoding": "utf-8",
+            "description": "The whole strategy: settings, levels, organisations, phenomena, indicators, "
+            "priorities with goals, commitments and budget plans",
+        }
+    ]
+    for name, (_, _, description) in TABLES.items():
+        resources.append(
+            {
+                "name": name,
+                "path": f"{name}.csv",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": f"{name}.schema.json",
+                "description": description,
+            }
+        )
+    package = {"name": "sisturva-strategy", "profile": "data-package", "resources": resources}
+    return (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def open_data(strategy: Strategy) -> dict[str, bytes]:
+    """Every open data file by name: strategy.json, CSV files with their Table Schemas, datapackage.json."""
+    commitments, resources = _commitment_rows(strategy)
+    rows = {
+        "commitments": commitments,
+        "commitment-resources": resources,
+        "budgets": _budget_rows(strategy),
+        "indicators": _indicator_rows(strategy),
+    }
+    files: dict[str, bytes] = {"strategy.json": strategy_json(strategy)}
+    for name, (columns, key, _) in TABLES.items():
+        files[f"{name}.csv"] = _csv(columns, rows[name])
+        files[f"{name}.schema.json"] = table_schema(columns, key)
+    files["datapackage.json"] = _package(strategy)
+    return files
+
+
+__all__ = ["FORMULA_START", "TABLES", "Column", "open_data", "safe_cell", "strategy_json", "table_schema"]

@@ -1,0 +1,303 @@
+"""The monitoring picture as text (with sparklines), Markdown and JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from ..locale import format_money, format_number
+from ..models import Measure, Text
+from ..publish.markdown import inline
+from ..publish.messages import localized, t
+from ..status import GoalStatus, Point, PriorityStatus, Progress, Status, segments
+from ..strategy import Strategy
+
+BARS = "▁▂▃▄▅▆▇█"
+BREAK = "┆"
+"""Drawn between two series that are not comparable."""
+MARKS: Mapping[str, str] = {"on-track": "✓", "achieved": "★", "off-track": "✗", "no-data": "?"}
+
+
+def sparkline(points: Sequence[Point]) -> str:
+    """Observations as a unicode sparkline, each comparable series scaled on its own, breaks as `┆`."""
+    parts: list[str] = []
+    for series in segments(points):
+        low = min(p.value for p in series)
+        high = max(p.value for p in series)
+        if high == low:
+            parts.append(BARS[3] * len(series))
+            continue
+        top = len(BARS) - 1
+        parts.append("".join(BARS[round((p.value - low) / (high - low) * top)] for p in series))
+    return BREAK.join(parts)
+
+
+def _places(*values: Decimal | None) -> int:
+    """Decimals to show for a computed value: one more than the data it comes from has."""
+    given = [0]
+    for value in values:
+        exponent = value.as_tuple().exponent if value is not None else 0
+        if isinstance(exponent, int):
+            given.append(-exponent)
+    return max(given) + 1
+
+
+class _Words:
+    """Text helpers for one language and strategy."""
+
+    def __init__(self, strategy: Strategy, lang: str) -> None:
+        self.s = strategy
+        self.lang = lang
+        self.default = strategy.settings.languages[0]
+
+    def tx(self, text: Text | None) -> str:
+        value, shown = localized(text, self.lang, self.default)
+        return value if shown == self.lang else f"{value} [{shown}]"
+
+    def t(self, key: str, **values: object) -> str:
+        return t(key, self.lang, **values)
+
+    def unit(self, indicator: str | None) -> str:
+        record = self.s.indicators.get(indicator) if indicator else None
+        return "\u00a0" + localized(record.unit, self.lang, self.default)[0] if record else ""
+
+    def value(self, value: Decimal | None, unit: str, digits: int | None = None) -> str:
+        return "" if value is None else format_number(value, self.lang, digits) + unit
+
+    def measure(self, measure: Measure | Point | None, unit: str) -> str:
+        return "" if measure is None else f"{self.value(measure.value, unit)} ({measure.year})"
+
+    def expected(self, goal: GoalStatus, unit: str) -> str:
+        if goal.expected is None:
+            return ""
+        places = _places(
+            goal.baseline.value if goal.baseline else None, goal.target.value if goal.target else None
+        )
+        return self.value(goal.expected.quantize(Decimal(1).scaleb(-places)), unit)
+
+    def verdict(self, goal: GoalStatus) -> str:
+        word = self.t("verdict." + goal.verdict)
+        return f"{word} ({self.t('reason.' + goal.reason)})" if goal.reason else word
+
+    def stale(self, goal_or_due: GoalStatus) -> str:
+        return f"{self.t('stale')}: {self.t('stale.since', year=goal_or_due.due)}"
+
+    def percent(self, value: Decimal | None) -> str:
+        return "–" if value is None else format_number(value, self.lang, 0) + "\u00a0%"
+
+    def progress(self, p: Progress) -> str:
+        if not p.commitments:
+            return self.t("count.commitments", n=0)
+        states = ", ".join(f"{n} {self.t('commitment.' + s)}" for s, n in p.by_status.items() if n)
+        count = (
+            self.t("count.commitments.one")
+            if p.commitments == 1
+            else self.t("count.commitments", n=p.commitments)
+        )
+        text = f"{count} ({states}); {self.t('status.progress')} {self.percent(p.mean)}"
+        if p.weighted is not None:
+            text += f", {self.t('status.weighted')} {self.percent(p.weighted)} / {format_money(p.euros, self.lang)}"
+        return text
+
+    def priority_title(self, p: PriorityStatus) -> str:
+        record = self.s.priorities[p.priority]
+        return (f"{p.number}. " if p.number is not None else "") + self.tx(record.title)
+
+    def summary(self, status: Status) -> str:
+        c = status.counts()
+        text = self.t(
+            "status.summary",
+            goals=sum(c.values()),
+            on=c["on-track"],
+            off=c["off-track"],
+            achieved=c["achieved"],
+            none=c["no-data"],
+        )
+        stale = sum(1 for i in status.indicators if i.stale)
+        return text + (f"; {self.t('status.stale_count', n=stale)}" if stale else "")
+
+
+def text(status: Status, strategy: Strategy, lang: str = "fi") -> str:
+    """For people at a terminal: per priority and goal the verdict, the values, a sparkline and progress."""
+    w = _Words(strategy, lang)
+    out = [f"{w.t('status.reference', year=status.year)}: {w.summary(status)}", ""]
+    if not status.priorities:
+        out.extend([w.t("status.no_priorities"), ""])
+    for p in status.priorities:
+        out.append(f"{w.priority_title(p)} ({w.t('priority.' + p.priority_status)})")
+        out.append(f"  {w.t('status.commitments')}: {w.progress(p.progress)}")
+        if not p.goals:
+            out.append(f"  {w.t('status.no_goals')}")
+        for g in p.goals:
+            unit = w.unit(g.indicator)
+            goal = strategy.goals[g.goal]
+            out.append(f"  {MARKS[g.verdict]} {g.goal}  {w.tx(goal.title)}")
+            out.append(f"      {w.t('verdict')}: {w.verdict(g)}")
+            if g.indicator:
+                record = strategy.indicators.get(g.indicator)
+                name = w.tx(record.name) if record else g.indicator
+                spark = sparkline(g.points)
+                out.append(f"      {name}  {spark}".rstrip())
+            values = [
+                (w.t("status.latest"), w.measure(g.latest, unit)),
+                (w.t("doc.baseline"), w.measure(g.baseline, unit)),
+                (w.t("doc.target"), w.measure(g.target, unit)),
+                (w.t("status.expected"), w.expected(g, unit)),
+            ]
+            shown = " · ".join(f"{label} {value}" for label, value in values if value)
+            if shown:
+                out.append(f"      {shown}")
+            if g.stale:
+                out.append(f"      ⚠ {w.stale(g)}")
+            out.append(f"      {w.t('status.commitments')}: {w.progress(g.progress)}")
+        out.append("")
+    stale = [i for i in status.indicators if i.stale]
+    if stale:
+        out.append(w.t("status.indicators"))
+        for i in stale:
+            name = w.tx(strategy.indicators[i.indicator].name)
+            latest = w.measure(i.latest, w.unit(i.indicator))
+            out.append(
+                f"  ⚠ {i.indicator}  {name}: {w.t('status.latest')} {latest}; {w.t('stale.since', year=i.due)}"
+            )
+        out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def markdown(status: Status, strategy: Strategy, lang: str = "fi") -> str:
+    """For a wiki or a pull-request comment: a table of goals per priority; record text made inert."""
+    w = _Words(strategy, lang)
+    out = [f"## {w.t('status.title')} {status.year}", "", inline(w.summary(status)), ""]
+    header = [
+        w.t("doc.goals"),
+        w.t("verdict"),
+        w.t("status.trend"),
+        w.t("status.latest"),
+        w.t("doc.baseline"),
+        w.t("doc.target"),
+        w.t("status.expected"),
+        w.t("status.commitments"),
+    ]
+    for p in status.priorities:
+        out.extend([f"### {inline(w.priority_title(p))}", ""])
+        out.extend([inline(f"{w.t('status.commitments')}: {w.progress(p.progress)}"), ""])
+        if not p.goals:
+            out.extend([inline(w.t("status.no_goals")), ""])
+            continue
+        out.append("| " + " | ".join(header) + " |")
+        out.append("|" + "|".join(" --- " for _ in header) + "|")
+        for g in p.goals:
+            unit = w.unit(g.indicator)
+            verdict = f"{MARKS[g.verdict]} {w.verdict(g)}"
+            if g.stale:
+                verdict += f"; ⚠ {w.stale(g)}"
+            cells = [
+                w.tx(strategy.goals[g.goal].title),
+                verdict,
+                sparkline(g.points),
+                w.measure(g.latest, unit),
+                w.measure(g.baseline, unit),
+                w.measure(g.target, unit),
+                w.expected(g, unit),
+                w.progress(g.progress),
+            ]
+            out.append("| " + " | ".join(inline(c) or " " for c in cells) + " |")
+        out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _number(value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def _point(point: Point | Measure | None) -> dict[str, Any] | None:
+    if point is None:
+        return None
+    result: dict[str, Any] = {"year": point.year, "value": _number(point.value)}
+    if isinstance(point, Point):
+        result["comparable"] = point.comparable
+    return result
+
+
+def _progress(p: Progress) -> dict[str, Any]:
+    return {
+        "commitments": p.commitments,
+        "by_status": dict(p.by_status),
+        "mean": _number(p.mean.quantize(Decimal("0.1")) if p.mean is not None else None),
+        "weighted": _number(p.weighted.quantize(Decimal("0.1")) if p.weighted is not None else None),
+        "euros": _number(p.euros),
+    }
+
+
+def as_json(status: Status, strategy: Strategy, lang: str = "fi") -> str:
+    """For programs: every figure, with titles in `lang`."""
+    w = _Words(strategy, lang)
+    priorities = []
+    for p in status.priorities:
+        goals = []
+        for g in p.goals:
+            expected = g.expected.quantize(Decimal("0.0001")).normalize() if g.expected is not None else None
+            goals.append(
+                {
+                    "id": g.goal,
+                    "title": localized(strategy.goals[g.goal].title, lang, w.default)[0],
+                    "status": g.goal_status,
+                    "indicator": g.indicator,
+                    "verdict": g.verdict,
+                    "reason": g.reason,
+                    "latest": _point(g.latest),
+                    "baseline": _point(g.baseline),
+                    "target": _point(g.target),
+                    "expected": _number(expected),
+                    "stale": g.stale,
+                    "due": g.due,
+                    "series": [_point(x) for x in g.points],
+                    "progress": _progress(g.progress),
+                }
+            )
+        priorities.append(
+            {
+                "id": p.priority,
+                "number": p.number,
+                "title": localized(strategy.priorities[p.priority].title, lang, w.default)[0],
+                "status": p.priority_status,
+                "verdicts": dict(p.verdicts),
+                "progress": _progress(p.progress),
+                "goals": goals,
+            }
+        )
+    indicators = [
+        {
+            "id": i.indicator,
+            "direction": i.direction,
+            "frequency_years": i.frequency_years,
+            "latest": _point(i.latest),
+            "due": i.due,
+            "stale": i.stale,
+            "series": [_point(x) for x in i.points],
+        }
+        for i in status.indicators
+    ]
+    report = {
+        "year": status.year,
+        "lang": lang,
+        "counts": status.counts(),
+        "stale": sum(1 for i in status.indicators if i.stale),
+        "priorities": priorities,
+        "indicators": indicators,
+    }
+    return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+
+
+FORMATS: dict[str, Callable[[Status, Strategy, str], str]] = {
+    "text": text,
+    "markdown": markdown,
+    "json": as_json,
+}
+"""Formatters of a status report by name."""
