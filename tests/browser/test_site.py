@@ -42,7 +42,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("site") / "out"
-    assert main(["render", str(EXAMPLE), "--out", str(out), "--no-cache", "--format", "site"]) == 0
+    assert main(["render", str(EXAMPLE), "--out", str(out), "--no-cache"]) == 0
     return out
 
 

@@ -75,31 +75,33 @@ def run(path: str | None, out: str, lang: str | None, fmt: str, use_cache: bool 
         return Outcome("", exit_code(errors), report)
 
     files: dict[str, bytes] = {}
-    downloads: list[str] = []
+    documents: dict[str, str] = {}
+    data: list[str] = []
     if "markdown" in parts:
         from ..publish.markdown import document
 
         for code in langs:
             name = f"strategy.{code}.md"
             files[name] = document(strategy, code).encode("utf-8")
-            downloads.append(name)
+            documents[code] = name
     if "data" in parts:
         from ..publish.opendata import open_data
 
         for name, content in open_data(strategy).items():
             files[f"data/{name}"] = content
-            downloads.append(f"data/{name}")
+            data.append(f"data/{name}")
     if "site" in parts:
         from ..publish import site
 
         override = loaded.root / (strategy.settings.templates or "templates")
         env = site.environment(override if override.is_dir() else None)
         extras = site.Extras(
-            verdicts=site.verdicts(strategy),
+            status=site.monitoring(strategy),
             alignment=site.alignment(strategy),
             changes=site.recent_changes(loaded.root),
             versions=site.versions(loaded.root),
-            downloads=tuple(downloads),
+            documents=documents,
+            data=tuple(data),
         )
         files.update(site.render(strategy, langs, env, extras))
     files[MARKER] = b"This folder is written by `sisturva render` and replaced as a whole on each run.\n"

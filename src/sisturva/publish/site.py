@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime
 import functools
 import gc
 import os
@@ -25,6 +26,7 @@ from markupsafe import Markup, escape
 from ..align import YearFigures
 from ..errors import SisturvaError, TemplateError
 from ..models import Commitment, Goal, Indicator, LocalizedText, Organisation, Period, Priority, Text
+from ..status import GoalStatus, IndicatorStatus, PriorityStatus, Status
 from ..strategy import Strategy
 from . import svg
 
@@ -57,16 +59,18 @@ class Change:
 class Extras:
     """What the site shows beside the records: verdicts, alignment, history and downloads."""
 
-    verdicts: Mapping[str, str] = field(default_factory=dict)
-    """Verdict key by goal id: on-track, off-track, achieved, no-data."""
+    status: Status | None = None
+    """The monitoring picture: verdicts of goals, stale indicators, progress of commitments."""
     alignment: Mapping[str, Sequence[YearFigures]] = field(default_factory=dict)
     """Money and work for the cooperation by year, by organisation id."""
     changes: Sequence[Change] | None = None
     """Recent commits, newest first; None when the strategy is not in a git repository."""
     versions: Sequence[Change] = ()
     """Approved versions (tags; `commit` holds the tag's name), newest first."""
-    downloads: Sequence[str] = ()
-    """Paths (relative to the site root) of the Markdown documents and open data files."""
+    documents: Mapping[str, str] = field(default_factory=dict)
+    """The Markdown document's path (relative to the site root) by language."""
+    data: Sequence[str] = ()
+    """Paths (relative to the site root) of the open data files."""
 
 
 @dataclass(frozen=True)
@@ -112,9 +116,35 @@ def index(strategy: Strategy) -> Index:
     )
 
 
-def verdicts(strategy: Strategy) -> dict[str, str]:
-    """Each goal's verdict key (on-track, off-track, achieved, no-data), from `sisturva status`."""
-    return {}
+def monitoring(strategy: Strategy, year: int | None = None) -> Status:
+    """The monitoring picture as `sisturva status` draws it, for this year unless one is given."""
+    from ..status import status
+
+    return status(strategy, year or datetime.date.today().year)
+
+
+@dataclass(frozen=True)
+class Monitoring:
+    """The monitoring picture by id, for templates."""
+
+    goals: Mapping[str, GoalStatus]
+    priorities: Mapping[str, PriorityStatus]
+    indicators: Mapping[str, IndicatorStatus]
+    verdicts: tuple[str, ...]
+
+    @classmethod
+    def of(cls, status: Status | None) -> Monitoring:
+        """Index `status` (or nothing) by goal, priority and indicator id."""
+        from ..status import VERDICTS
+
+        if status is None:
+            return cls({}, {}, {}, VERDICTS)
+        return cls(
+            goals={g.goal: g for p in status.priorities for g in p.goals},
+            priorities={p.priority: p for p in status.priorities},
+            indicators={i.indicator: i for i in status.indicators},
+            verdicts=VERDICTS,
+        )
 
 
 def alignment(strategy: Strategy) -> dict[str, tuple[YearFigures, ...]]:
@@ -148,6 +178,8 @@ class Helpers:
     lang: str
     default: str
     t: Callable[[str], str]
+    tf: Callable[..., str]
+    """An interface string with `{name}` fields filled in."""
     number: Callable[[Decimal | int], str]
     money: Callable[[Decimal], str]
     date: Callable[[Any], str]
@@ -266,11 +298,15 @@ def helpers(strategy: Strategy, lang: str) -> Helpers:
     def t(key: str) -> str:
         return translate(key, lang)
 
+    def tf(key: str, **values: object) -> str:
+        return translate(key, lang).format(**values)
+
     return Helpers(
         strategy=strategy,
         lang=lang,
         default=strategy.settings.languages[0],
         t=t,
+        tf=tf,
         number=number,
         money=money,
         date=lambda value: locale.date(value, lang),
@@ -386,6 +422,7 @@ def render(
         "langs": list(langs),
         "language_names": LANGUAGE_NAMES,
         "extras": extras,
+        "mon": Monitoring.of(extras.status),
     }
     pages = list(_pages(strategy, idx))
     jobs: list[_Job] = [(lang, page) for lang in langs for page in pages]
@@ -428,7 +465,7 @@ def _render_jobs(
 ) -> dict[str, bytes]:
     """Render the (language, page) jobs; a template's fault becomes a `TemplateError`."""
     files: dict[str, bytes] = {}
-    verdicts = common["extras"].verdicts
+    goals = common["mon"].goals
     bases: dict[str, dict[str, Any]] = {}
     try:
         for lang, page in jobs:
@@ -442,7 +479,7 @@ def _render_jobs(
                     "t": h.t,
                     "tx": h.tx,
                     "txt": h.txt,
-                    "verdict": lambda goal_id: verdicts.get(goal_id, ""),
+                    "verdict": lambda goal_id: goals[goal_id].verdict if goal_id in goals else "",
                 }
             template = env.get_template(page.template)
             up = "../" * page.here.count("/")

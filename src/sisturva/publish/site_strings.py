@@ -43,11 +43,6 @@ STRINGS: dict[str, tuple[str, str, str]] = {
         "Commitments serving this goal",
     ),
     "goal.no_commitments": ("Ei vielä sitoumuksia.", "Inga åtaganden ännu.", "No commitments yet."),
-    "verdict": ("Arvio", "Bedömning", "Assessment"),
-    "verdict.on-track": ("Oikealla tiellä", "På rätt väg", "On track"),
-    "verdict.off-track": ("Jäljessä tavoitteesta", "Efter målet", "Off track"),
-    "verdict.achieved": ("Saavutettu", "Uppnått", "Achieved"),
-    "verdict.no-data": ("Ei tietoa", "Inga uppgifter", "No data"),
     "chart.observations": ("Havainnot", "Observationer", "Observations"),
     "chart.none": ("ei havaintoja", "inga observationer", "none"),
     "chart.table": ("Havainnot taulukkona", "Observationerna i tabellform", "The observations as a table"),
@@ -91,6 +86,14 @@ STRINGS: dict[str, tuple[str, str, str]] = {
     ),
     "align.unplanned": ("ei suunnitelmassa", "utanför planen", "outside the plan"),
     "align.over": ("ylitys", "överskridning", "over"),
+    "goal.expected": ("Odotettu taso nyt", "Förväntad nivå nu", "Expected by now"),
+    "goal.latest": ("Viimeisin arvo", "Senaste värde", "Latest value"),
+    "goal.progress": (
+        "{n} sitoumusta, edistyminen keskimäärin {mean} %",
+        "{n} åtaganden, i genomsnitt {mean} % framsteg",
+        "{n} commitments, {mean} % progress on average",
+    ),
+    "front.verdicts": ("Tavoitteiden tilanne", "Målens läge", "Where the goals stand"),
     "align.caption": (
         "Yhteistyöhön kohdennetut ja sitoumuksiin varatut eurot vuosittain",
         "Euro anvisade för samarbetet och bundna i åtaganden per år",
@@ -133,6 +136,16 @@ STRINGS: dict[str, tuple[str, str, str]] = {
     "changes.subject": ("Muutos", "Ändring", "Change"),
     "changes.commit": ("Versio", "Version", "Commit"),
     "footer.downloads": ("Lataukset", "Nedladdningar", "Downloads"),
+    "footer.document": (
+        "Koko strategia yhtenä asiakirjana",
+        "Hela strategin som ett dokument",
+        "The whole strategy as one document",
+    ),
+    "footer.data": (
+        "Avoin data (JSON ja CSV kuvauksineen)",
+        "Öppna data (JSON och CSV med beskrivningar)",
+        "Open data (JSON and CSV with their schemas)",
+    ),
     "footer.made": ("Julkaistu sisturva-työkalulla.", "Publicerad med sisturva.", "Published with sisturva."),
     "status.priority.preparing": ("Valmisteilla", "Under beredning", "Preparing"),
     "status.priority.active": ("Toiminnassa", "Aktiv", "Active"),
@@ -191,5 +204,10 @@ _COLUMN = {"fi": 0, "sv": 1, "en": 2}
 
 
 def translate(key: str, lang: str) -> str:
-    """The site string `key` in `lang`; unknown keys raise KeyError (a template fault)."""
-    return STRINGS[key][_COLUMN[lang]]
+    """The site string `key` in `lang`, else the shared one; unknown keys raise KeyError (a template fault)."""
+    found = STRINGS.get(key)
+    if found is not None:
+        return found[_COLUMN[lang]]
+    from .messages import MESSAGES
+
+    return MESSAGES[key][_COLUMN[lang]]
