@@ -416,3 +416,90 @@ def test_report_leaves_files_alone(repo: Path, capsys: pytest.CaptureFixture[str
     for fmt in ("text", "markdown", "json", "github"):
         _run(capsys, str(repo), "-f", fmt)
     assert snapshot(repo) == before
+
+
+# The cheap text scan that places most findings must agree with the YAML parser wherever it answers.
+
+
+def _locator_agrees(strategy: Strategy) -> int:
+    from sisturva.align import Locator
+
+    locator = Locator(strategy)
+    checked = 0
+    for (kind, record), _located in strategy.where.items():
+        subs: list[tuple[str, ...]] = []
+        if kind == "commitments":
+            subs.append(("id",))
+        if kind == "budgets":
+            subs += [("status",), ("years",), ("kind",), ("organisation",), ("person_years",)]
+        for sub in subs:
+            fast = locator.finding("SIS306", "m", kind, record, sub)
+            slow = strategy.finding("SIS306", "m", kind, record, sub)
+            assert (fast.path, fast.line, fast.column) == (slow.path, slow.line, slow.column), (
+                kind,
+                record,
+                sub,
+            )
+            checked += 1
+    return checked
+
+
+def test_cheap_locator_agrees_with_the_parser_on_the_example() -> None:
+    from sisturva.repository import load
+
+    assert _locator_agrees(load(str(PROJECT / "strategy"), use_cache=False).strategy) > 20
+
+
+def test_cheap_locator_agrees_with_the_parser_on_awkward_text() -> None:
+    files = _case_files("clean")
+    files["commitments/hatakeskuslaitos.yaml"] = (
+        "organisation: hatakeskuslaitos\n"
+        "commitments:\n"
+        "  - {id: hake-a, action: 'text with id: hake-b inside', goals: [p5-g1], period: {start: 2023}}\n"
+        "  - id: 'hake-b'\n"
+        "    action: x\n    goals: [p5-g1]\n    period: {start: 2023}\n"
+        "  - id:\n      hake-c\n"
+        "    action: 'hake-c id: hake-cc'\n    goals: [p5-g1]\n    period: {start: 2023}\n"
+        '  - action: y\n    goals: [p5-g1]\n    period: {start: 2023}\n    id: "hake-d" # comment\n'
+        "  - id: hake-dd\n    previous_ids: [hake-d-old]\n    action: z\n    goals: [p5-g1]\n"
+        "    period: {start: 2023}\n"
+    )
+    files["budgets/hatakeskuslaitos.yaml"] = files["budgets/hatakeskuslaitos.yaml"].replace(
+        "status: adopted\n", "status:\n  adopted\n"
+    )
+    assert _locator_agrees(_strategy(files)) == 10
+
+
+def test_text_colours_only_when_asked_and_never_passes_control_characters(repo: Path) -> None:
+    from sisturva.reports.align import text
+
+    files = _case_files("sis304-over-allocation")
+    files["organisations/hatakeskuslaitos.yaml"] = (
+        'id: hatakeskuslaitos\nname: "Häke \\e[2J\\x07"\nkind: agency\nparent: sm\n'
+    )
+    result = align(_strategy(files))
+    plain_text = text(result, "fi", color=False)
+    assert "\x1b" not in plain_text
+    assert plain_text.startswith("Häke \ufffd[2J\ufffd (hatakeskuslaitos)\n")
+    coloured = text(result, "fi", color=True)
+    assert "\x1b[1;31merror\x1b[0m SIS304" in coloured
+    assert "\x1b[31m" in coloured  # the negative remaining
+    assert "\x1b[2J" not in coloured
+
+
+def test_cached_result_follows_the_files(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    first = _run(capsys, str(repo), "-f", "json")
+    assert _run(capsys, str(repo), "-f", "json") == first
+    commitments = repo / "commitments" / "poliisihallitus.yaml"
+    commitments.write_text(commitments.read_text().replace("euros: 100000", "euros: 250000"))
+    code, out, _ = _run(capsys, str(repo), "-f", "json")
+    assert code == 1
+    assert [f["code"] for f in json.loads(out)["findings"]] == ["SIS304", "SIS312"]
+    assert _run(capsys, str(repo), "-f", "json", "--no-cache") == (code, out, "")
+
+
+def test_format_names_match_the_reports() -> None:
+    from sisturva.commands.align import FORMAT_NAMES
+    from sisturva.reports.align import FORMATS
+
+    assert tuple(FORMATS) == FORMAT_NAMES

@@ -4,6 +4,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sisturva.locale import (
     NBSP,
@@ -76,3 +78,32 @@ def test_short_names_for_templates() -> None:
 def test_money_is_exact_for_cents() -> None:
     # 0.1 + 0.2 in binary floating point is 0.30000000000000004; Decimal keeps it 0.30.
     assert plain(format_money(Decimal("0.1") + Decimal("0.2"), "fi")) == "0,30 €"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.decimals(min_value=0, max_value=10**15, places=2, allow_nan=False, allow_infinity=False),
+    st.sampled_from(["fi", "sv", "en"]),
+)
+def test_money_is_what_babel_writes(amount: Decimal, lang: str) -> None:
+    from babel.numbers import format_currency
+
+    whole = amount == amount.to_integral_value()
+    number = "#,##0" if whole else "#,##0.00"
+    pattern = "¤" + number if lang == "en" else number + "\u00a0¤"
+    expected = format_currency(amount, "EUR", format=pattern, locale=lang, currency_digits=False)
+    assert format_money(amount, lang) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.decimals(min_value=0, max_value=10**9, places=4, allow_nan=False, allow_infinity=False),
+    st.sampled_from(["fi", "sv", "en"]),
+)
+def test_numbers_are_what_babel_writes(value: Decimal, lang: str) -> None:
+    from babel.numbers import format_decimal
+
+    assert format_number(value, lang) == format_decimal(value, locale=lang, decimal_quantization=False)
+    assert format_number(value, lang, 1) == format_decimal(
+        value, format="#,##0.0", locale=lang, decimal_quantization=True
+    )

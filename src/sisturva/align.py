@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -177,11 +178,77 @@ def _listed(uses: Sequence[tuple[str, Decimal]], unit: str) -> str:
     return "(" + ", ".join(shown) + more + ")"
 
 
+_ID_BEFORE = re.compile(r"(?:^|[\s{,])id:[ \t]+\Z")
+
+
+class Locator:
+    """Positions of findings, found cheaply where the text makes them unambiguous.
+
+    Locating through the YAML parser re-reads a whole file; at national scale thousands of
+    commitments get a finding each, so a commitment's `id:` and a plan's top-level keys are found
+    by a scan of the text instead. The scan answers only when exactly one place matches;
+    otherwise (flow style, a value on the next line, look-alike text) the parser decides.
+    """
+
+    def __init__(self, strategy: Strategy) -> None:
+        self.s = strategy
+
+    def finding(self, code: str, message: str, kind: str, record: str, sub: Path = ()) -> Finding:
+        """A finding at the record (kind, id), or at `sub` inside it, as `Strategy.finding` places it."""
+        located = self.s.where.get((kind, record))
+        if located is not None:
+            doc = self.s.documents[located.rel]
+            spot: tuple[int, int] | None = None
+            if doc.text is not None:
+                if kind == "commitments" and sub == ("id",):
+                    spot = self._id(doc.text, record)
+                elif located.loc == () and len(sub) == 1 and isinstance(sub[0], str):
+                    spot = _top_level(doc.text, sub[0])
+            if spot is not None:
+                return make(code, message, doc.path, spot[0], spot[1], record)
+        return self.s.finding(code, message, kind, record, sub)
+
+    def _id(self, text: str, record: str) -> tuple[int, int] | None:
+        spots: list[int] = []
+        at = text.find(record)
+        while at != -1:
+            after = at + len(record)
+            quote = text[at - 1] if at and text[at - 1] in "'\"" else ""
+            if quote and text[after : after + 1] != quote:
+                quote = "?"
+            closed = after + (1 if quote else 0)
+            ends = closed == len(text) or text[closed] in " \t\r\n,}#"
+            if (
+                quote != "?"
+                and ends
+                and _ID_BEFORE.search(text, max(0, at - len(quote) - 8), at - len(quote))
+            ):
+                spots.append(at - len(quote))
+            at = text.find(record, after)
+        if len(spots) != 1:
+            return None
+        return _line_col(text, spots[0])
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of `offset`, counted in characters as the YAML parser counts them."""
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _top_level(text: str, key: str) -> tuple[int, int] | None:
+    """The value of a top-level key written `key: value` on one line, when exactly one line says so."""
+    matches = list(re.finditer(rf"(?m)^{re.escape(key)}:[ \t]+(?=[^\s#])", text))
+    if len(matches) != 1:
+        return None
+    return _line_col(text, matches[0].end())
+
+
 class _Org:
     """Collects one organisation's figures and findings."""
 
-    def __init__(self, strategy: Strategy, org: str, out: list[Scoped]) -> None:
+    def __init__(self, strategy: Strategy, org: str, out: list[Scoped], locator: Locator) -> None:
         self.s = strategy
+        self.locator = locator
         self.org = org
         self.out = out
         self.plan = strategy.budgets.get(org)
@@ -197,7 +264,7 @@ class _Org:
     def add(
         self, code: str, message: str, kind: str, record: str, sub: Path, year: int | None = None
     ) -> None:
-        self.out.append(Scoped(self.s.finding(code, message, kind, record, sub), self.org, year))
+        self.out.append(Scoped(self.locator.finding(code, message, kind, record, sub), self.org, year))
 
     def budget_path(self) -> str:
         located = self.s.where.get(("budgets", self.org))
@@ -521,8 +588,9 @@ def align(strategy: Strategy) -> Alignment:
     out: list[Scoped] = []
     orgs = sorted(set(strategy.budgets) | {o for o, items in strategy.commitments.items() if items})
     result: list[OrgAlignment] = []
+    locator = Locator(strategy)
     for org in orgs:
-        collector = _Org(strategy, org, out)
+        collector = _Org(strategy, org, out, locator)
         collector.commitments()
         collector.no_plan()
         collector.plan_rules()

@@ -2,11 +2,34 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 from dataclasses import replace
+from pathlib import Path
 
+from .. import __version__, cache
 from ..errors import UsageError
 from ..findings import did_you_mean, exit_code, strictened
+from ..sources import SourceFile, find_root, read_tree
 from . import Outcome
+from .validate import _stat_key
+
+FORMAT_NAMES = ("text", "markdown", "json", "github")
+"""The formats of `reports.align.FORMATS`, named here so a cached answer imports no report code."""
+KEEP_ENTRIES = 16
+"""Cache entries kept per repository (results and stamp keys): enough for the usual option sets."""
+
+
+def _result_key(files: list[SourceFile], options: tuple[object, ...]) -> str:
+    """The whole result depends only on the files (names and bytes), the options and the code."""
+    digest = hashlib.sha1(f"{__version__}\0{cache.FORMAT}\0{options!r}".encode())
+    for source in files:
+        digest.update(source.display.encode() + b"\0")
+        if source.raw is not None:
+            digest.update(cache.blob_id(source.raw).encode())
+        elif source.problem is not None:
+            digest.update(source.problem.code.encode())
+    return digest.hexdigest()
 
 
 def run(
@@ -20,14 +43,66 @@ def run(
     color: bool,
 ) -> Outcome:
     """Align the work tree at `path` and present it in `fmt`; exit 1 on errors (warnings under `strict`)."""
+    if fmt not in FORMAT_NAMES:
+        raise UsageError(f"unknown format '{fmt}'; use one of {', '.join(FORMAT_NAMES)}")
+    root = find_root(path)
+    absolute = bool(path) and os.path.isabs(str(path))
+    options = (fmt, lang, organisation, year, strict, color)
+    # Like `validate`, an unchanged tree is answered from a cached result: first by the files'
+    # stamps without reading them, then by their content.
+    results = cache.Store(cache.store_name("align", root), enabled=use_cache)
+    stamps, trusted = _stat_key(root, absolute, strict) if use_cache else ("", False)
+    stat_key = f"{stamps}\0{options!r}" if stamps else ""
+    if stat_key:
+        known = results.get(stat_key)
+        found = _cached(results, known) if isinstance(known, str) else None
+        if found is not None:
+            return found
+    files = read_tree(root, absolute=absolute)
+    key = _result_key(files, options)
+    found = _cached(results, key)
+    if found is None:
+        found = _compute(root, files, fmt, lang, organisation, year, strict, use_cache, color)
+    if use_cache:
+        entries = results.entries
+        for old in list(entries)[: max(0, len(entries) - KEEP_ENTRIES + 2)]:
+            del entries[old]
+        results.put(key, (found.stdout, found.code, found.stderr))
+        if stat_key and trusted:
+            results.put(stat_key, key)
+        results.save()
+    return found
+
+
+def _cached(results: cache.Store, key: str) -> Outcome | None:
+    hit = results.get(key)
+    if isinstance(hit, tuple) and len(hit) == 3 and isinstance(hit[0], str) and isinstance(hit[1], int):
+        return Outcome(hit[0], hit[1], str(hit[2]))
+    return None
+
+
+def _compute(
+    root: Path,
+    files: list[SourceFile],
+    fmt: str,
+    lang: str,
+    organisation: str | None,
+    year: int | None,
+    strict: bool,
+    use_cache: bool,
+    color: bool,
+) -> Outcome:
     from ..align import Scoped, align
     from ..reports.align import FORMATS
-    from ..repository import load
+    from ..repository import bulk, parse_sources
+    from ..strategy import build
 
-    if fmt not in FORMATS:
-        raise UsageError(f"unknown format '{fmt}'; use one of {', '.join(FORMATS)}")
-    strategy = load(path, use_cache).strategy
-    alignment = align(strategy)
+    store = cache.Store(cache.store_name("parse", root), enabled=use_cache)
+    docs = parse_sources(files, store)
+    with bulk():
+        strategy = build(docs)
+        alignment = align(strategy)
+    store.save()
     if organisation is not None:
         known = {o.organisation for o in alignment.organisations} | set(strategy.organisations)
         if organisation not in known:

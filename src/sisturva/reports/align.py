@@ -14,9 +14,6 @@ from ..locale import format_money, format_number, format_signed_money, format_si
 from .findings import github as findings_github
 from .findings import summary_line
 
-WIDTH = 100
-"""Text reports are laid out for this many columns, so they read the same in a log as on a terminal."""
-
 LABELS: Mapping[str, Mapping[str, str]] = {
     "fi": {
         "title": "Budjettikytkentä",
@@ -167,76 +164,97 @@ def _finding_line(f: Finding) -> str:
     return f"{where}: {f.severity} {f.code}: {f.message}"
 
 
-_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+_ANSI = {
+    "error": "\x1b[1;31m",
+    "warning": "\x1b[33m",
+    "info": "\x1b[36m",
+    "bold": "\x1b[1m",
+    "red": "\x1b[31m",
+}
+_RESET = "\x1b[0m"
+RULE = "─"
+GAP = "   "
+# Control characters in record text could move a terminal's cursor or hide output.
+_CONTROL = dict.fromkeys([*range(0x00, 0x20), *range(0x7F, 0xA0)], "\ufffd")
+
+
+def clean(value: str) -> str:
+    """Record text safe to print on a terminal: control characters become U+FFFD."""
+    return value.translate(_CONTROL)
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]], color: bool = False) -> list[str]:
+    """A plain table: the first column left-aligned, the others right-aligned, a rule under the header.
+
+    Laid out directly rather than with rich: at national scale a report has hundreds of tables,
+    which rich renders 30× slower, and the columns here are single-line figures.
+    """
+    widths = [max(len(cell) for cell in column) for column in zip(header, *rows, strict=True)]
+
+    def line(cells: Sequence[str], styles: Sequence[str] = ()) -> str:
+        out: list[str] = []
+        for i, (cell, width) in enumerate(zip(cells, widths, strict=True)):
+            padded = cell.ljust(width) if i == 0 else cell.rjust(width)
+            style = styles[i] if i < len(styles) else ""
+            out.append(f"{_ANSI[style]}{padded}{_RESET}" if color and style else padded)
+        return GAP.join(out).rstrip()
+
+    lines = [line(header, ["bold"] * len(header))]
+    lines.append(RULE * (sum(widths) + len(GAP) * (len(widths) - 1)))
+    for row in rows:
+        over = row[3].startswith(("−", "-")) if len(row) > 3 else False
+        lines.append(line(row, ["", "", "", "red" if over else ""]))
+    return lines
+
+
+def _finding_text(f: Finding, color: bool) -> str:
+    plain_line = clean(_finding_line(f))
+    if not color:
+        return plain_line
+    where = plain_line.split(f": {f.severity} {f.code}:", 1)[0]
+    return plain_line.replace(
+        f"{where}: {f.severity} ", f"{where}: {_ANSI[f.severity]}{f.severity}{_RESET} ", 1
+    )
 
 
 def text(alignment: Alignment, lang: str = "fi", color: bool = False) -> str:
     """A table per organisation (year × allocated, committed, remaining, person-years), its findings below."""
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
     words = _labels(lang)
-    console = Console(
-        width=WIDTH,
-        force_terminal=color,
-        no_color=not color,
-        highlight=False,
-        emoji=False,
-        markup=False,
-        soft_wrap=False,
-    )
     by_org, rest = _split(alignment)
+    out: list[str] = []
+
+    def bold(value: str) -> str:
+        return f"{_ANSI['bold']}{value}{_RESET}" if color else value
 
     def findings(items: Sequence[Finding]) -> None:
-        for f in sorted(items, key=Finding.sort_key):
-            line = Text(_finding_line(f))
-            if color:
-                start = line.plain.find(f" {f.severity} ") + 1
-                line.stylize(_STYLE[f.severity], start, start + len(f.severity))
-            console.print(line, soft_wrap=True)
+        out.extend(_finding_text(f, color) for f in sorted(items, key=Finding.sort_key))
 
-    with console.capture() as captured:
-        unplanned = False
-        for org in alignment.organisations:
-            name = localized(org.name, lang)
-            console.print(Text(f"{name} ({org.organisation})", style="bold" if color else ""), soft_wrap=True)
-            console.print(Text(plan_line(org, lang)), soft_wrap=True)
-            if org.years:
-                table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
-                table.add_column(words["year"], no_wrap=True)
-                for key in ("allocated", "committed", "remaining", "person_years"):
-                    table.add_column(words[key], justify="right", no_wrap=True)
-                for year in org.years:
-                    unplanned = unplanned or not year.planned
-                    cells = _row(year, lang)
-                    over = color and year.remaining < 0
-                    table.add_row(
-                        *[Text(c, style="red" if over and i == 3 else "") for i, c in enumerate(cells)]
-                    )
-                console.print(table)
-            else:
-                console.print(Text(words["no_years"]))
-            if by_org.get(org.organisation):
-                console.print()
-                findings(by_org[org.organisation])
-            console.print()
-        if not alignment.organisations:
-            console.print(Text(words["nothing"]))
-            console.print()
-        if unplanned:
-            console.print(Text(f"{NOT_PLANNED_MARK} {words['not_planned']}"), soft_wrap=True)
-            console.print()
-        if rest:
-            console.print(Text(words["other"], style="bold" if color else ""))
-            findings(rest)
-            console.print()
-        all_findings = alignment.findings
-        mark = "✓ " if not counts(all_findings)["error"] else "✗ "
-        console.print(Text(mark + summary_line(all_findings)))
-    out = captured.get()
-    return "\n".join(line.rstrip() for line in out.split("\n"))
+    unplanned = False
+    header = [words[k] for k in ("year", "allocated", "committed", "remaining", "person_years")]
+    for org in alignment.organisations:
+        out.append(bold(clean(f"{localized(org.name, lang)} ({org.organisation})")))
+        out.append(plan_line(org, lang))
+        if org.years:
+            unplanned = unplanned or any(not y.planned for y in org.years)
+            out.extend(table(header, [_row(y, lang) for y in org.years], color))
+        else:
+            out.append(words["no_years"])
+        if by_org.get(org.organisation):
+            out.append("")
+            findings(by_org[org.organisation])
+        out.append("")
+    if not alignment.organisations:
+        out.extend([words["nothing"], ""])
+    if unplanned:
+        out.extend([f"{NOT_PLANNED_MARK} {words['not_planned']}", ""])
+    if rest:
+        out.append(bold(words["other"]))
+        findings(rest)
+        out.append("")
+    all_findings = alignment.findings
+    mark = "✓ " if not counts(all_findings)["error"] else "✗ "
+    out.append(mark + summary_line(all_findings))
+    return "\n".join(out) + "\n"
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~])")
