@@ -204,7 +204,7 @@ def verdict(goal: Goal, indicator: IndicatorStatus | None) -> tuple[Verdict, Rea
     if latest.year <= goal.baseline.year:
         # Nothing measured since the baseline yet: no movement to judge.
         return "no-data", "before-baseline", None
-    if goal.baseline.year < indicator.series[0].year:
+    if any(not p.comparable and p.year > goal.baseline.year for p in indicator.points):
         return "no-data", "break", None
     expected = expected_value(goal.baseline, goal.target, latest.year)
     if better_or_equal(latest.value, goal.target.value, indicator.direction):

@@ -1,0 +1,328 @@
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from sisturva.cli import main
+from sisturva.documents import parse
+from sisturva.models import Measure
+from sisturva.reports.status import sparkline
+from sisturva.status import VERDICTS, Point, expected_value, status
+from sisturva.strategy import Strategy, build
+
+from .conftest import MINIMAL, PROJECT, write_tree
+
+
+def _strategy(files: dict[str, str]) -> Strategy:
+    """A strategy built from files given as text, through the real parser and builder."""
+    merged = {**MINIMAL, **files}
+    return build([(rel, parse(rel, text.encode())) for rel, text in merged.items()])
+
+
+def _indicator(observations: str, direction: str = "higher-is-better", frequency: int = 1) -> str:
+    return (
+        "id: luottamus\nname: {fi: Luottamus poliisiin, sv: Förtroende för polisen}\nunit: '%'\n"
+        f"direction: {direction}\nfrequency_years: {frequency}\nobservations:\n{observations}"
+    )
+
+
+def _priority(goals: str) -> str:
+    return (
+        "id: p1\nnumber: 1\ntitle: Turvallisuuden tunne\nstatus: active\nperiod: {start: 2021}\ngoals:\n"
+        + goals
+    )
+
+
+def _goal(
+    baseline: str | None = "{year: 2020, value: 90}", target: str | None = "{year: 2025, value: 95}"
+) -> str:
+    text = "  - id: p1-g1\n    title: Luottamus kasvaa\n    indicator: luottamus\n"
+    if baseline:
+        text += f"    baseline: {baseline}\n"
+    if target:
+        text += f"    target: {target}\n"
+    return text
+
+
+def _verdict(
+    observations: str, direction: str = "higher-is-better", **goal: str | None
+) -> tuple[str, str | None]:
+    """The verdict and reason of the one goal p1-g1 on the indicator's `observations` (YAML list items)."""
+    s = _strategy(
+        {
+            "indicators/luottamus.yaml": _indicator(observations, direction),
+            "priorities/p1.yaml": _priority(_goal(**goal)),
+        }
+    )
+    assert not [f for f in s.findings if f.severity == "error"]
+    (g,) = status(s, 2024).goals()
+    return g.verdict, g.reason
+
+
+# The line from baseline 90 (2020) to target 95 (2025) expects 93 in 2023.
+@pytest.mark.parametrize(
+    ("value", "verdict"),
+    [
+        ("93", "on-track"),
+        ("94.5", "on-track"),
+        ("92.9", "off-track"),
+        ("80", "off-track"),
+        ("95", "achieved"),
+        ("99", "achieved"),
+    ],
+)
+def test_verdict_from_the_line_between_baseline_and_target(value: str, verdict: str) -> None:
+    observations = f"  - {{year: 2020, value: 90}}\n  - {{year: 2023, value: {value}}}\n"
+    assert _verdict(observations) == (verdict, None)
+
+
+# Lower is better: baseline 100 (2020), target 50 (2025) expects 80 in 2022.
+@pytest.mark.parametrize(
+    ("value", "verdict"), [("80", "on-track"), ("75", "on-track"), ("81", "off-track"), ("50", "achieved")]
+)
+def test_lower_is_better_turns_the_comparison_around(value: str, verdict: str) -> None:
+    observations = f"  - {{year: 2022, value: {value}}}\n"
+    got = _verdict(
+        observations, "lower-is-better", baseline="{year: 2020, value: 100}", target="{year: 2025, value: 50}"
+    )
+    assert got == (verdict, None)
+
+
+def test_after_the_target_year_the_target_itself_is_expected() -> None:
+    observations = "  - {year: 2027, value: 94}\n"
+    assert _verdict(observations) == ("off-track", None)
+    line = (Measure(year=2020, value=Decimal(90)), Measure(year=2025, value=Decimal(95)))
+    assert [expected_value(*line, year) for year in (2019, 2020, 2021, 2025, 2030)] == [90, 90, 91, 95, 95]
+
+
+def test_a_break_after_the_baseline_gives_no_verdict() -> None:
+    # 2022 starts a new series (a method change): 99 cannot be compared with the baseline of 2020.
+    observations = "  - {year: 2018, value: 88}\n  - {year: 2020, value: 90}\n  - {year: 2022, value: 99, comparable: false}\n"
+    assert _verdict(observations) == ("no-data", "break")
+
+
+def test_a_baseline_in_the_new_series_is_compared_within_it() -> None:
+    observations = "  - {year: 2020, value: 90}\n  - {year: 2022, value: 70, comparable: false}\n  - {year: 2023, value: 72}\n"
+    got = _verdict(observations, baseline="{year: 2022, value: 70}", target="{year: 2025, value: 76}")
+    assert got == ("on-track", None)  # 72 against the 72 expected in 2023; the old 90 is not compared
+
+
+@pytest.mark.parametrize(
+    ("observations", "goal", "reason"),
+    [
+        ("  []\n", {}, "no-observations"),
+        ("  - {year: 2023, value: 93}\n", {"target": None}, "no-target"),
+        ("  - {year: 2023, value: 93}\n", {"baseline": None}, "no-baseline"),
+        ("  - {year: 2019, value: 93}\n", {}, "before-baseline"),
+        ("  - {year: 2020, value: 90}\n", {}, "before-baseline"),  # only the baseline itself: no movement yet
+    ],
+)
+def test_no_data_says_why(observations: str, goal: dict[str, str | None], reason: str) -> None:
+    assert _verdict(observations, "higher-is-better", **goal) == ("no-data", reason)
+
+
+def test_a_goal_without_an_indicator_has_no_data() -> None:
+    priority = _priority("  - id: p1-g1\n    title: Ohjeet päivitetty\n")
+    (g,) = status(_strategy({"priorities/p1.yaml": priority}), 2024).goals()
+    assert (g.verdict, g.reason, g.points) == ("no-data", "no-indicator", ())
+
+
+@pytest.mark.parametrize(("year", "stale"), [(2022, False), (2023, False), (2024, True)])
+def test_stale_when_a_newer_value_is_overdue(year: int, stale: bool) -> None:
+    # Published every 2 years, latest 2020: the 2022 value is due by 2023 (a year to publish it).
+    indicator = _indicator("  - {year: 2018, value: 88}\n  - {year: 2020, value: 90}\n", frequency=2)
+    s = _strategy({"indicators/luottamus.yaml": indicator})
+    (ind,) = status(s, year).indicators
+    assert (ind.due, ind.stale) == (2023, stale)
+    (g,) = status(s, year).goals()
+    assert g.stale is stale
+
+
+COMMITMENTS = """organisation: poliisihallitus
+commitments:
+  - id: a
+    action: Iso ohjelma
+    goals: [p1-g1, p1-g2]
+    period: {start: 2022}
+    status: in-progress
+    progress: 50
+    resources:
+      - {year: 2022, budget_line: 26.10.01, euros: 300000}
+  - id: b
+    action: Esite
+    goals: [p1-g1]
+    period: {start: 2022}
+    status: done
+    progress: 20
+    resources:
+      - {year: 2022, budget_line: 26.10.01, euros: 100000}
+  - id: c
+    action: Peruttu hanke
+    goals: [p1-g1]
+    period: {start: 2022}
+    status: cancelled
+    progress: 90
+    resources:
+      - {year: 2022, budget_line: 26.10.01, euros: 500000}
+  - id: d
+    action: Suunnitelma
+    goals: [p1-g2]
+    period: {start: 2023}
+"""
+
+
+def test_progress_rolls_up_per_goal_and_priority() -> None:
+    goals = _goal() + "  - id: p1-g2\n    title: Toinen\n"
+    s = _strategy({"priorities/p1.yaml": _priority(goals), "commitments/poliisihallitus.yaml": COMMITMENTS})
+    (p,) = status(s, 2024).priorities
+    g1, g2 = p.goals
+    # p1-g1: a (50 %, 300 000 €), b (done: 100 %, 100 000 €); c cancelled is counted but not averaged.
+    assert g1.progress.commitments == 3
+    assert dict(g1.progress.by_status) == {"planned": 0, "in-progress": 1, "done": 1, "cancelled": 1}
+    assert g1.progress.mean == Decimal(75)
+    assert g1.progress.weighted == Decimal("62.5")  # (50·300 000 + 100·100 000) / 400 000
+    assert g1.progress.euros == Decimal(400000)
+    # p1-g2: a (50 %) and d (planned, 0 %, no euros).
+    assert (g2.progress.mean, g2.progress.weighted) == (Decimal(25), Decimal(50))
+    # The priority counts `a` once although it serves both goals.
+    assert p.progress.commitments == 4
+    assert p.progress.mean == Decimal(50)
+    assert p.progress.euros == Decimal(400000)
+
+
+def test_sparkline_scales_each_series_and_marks_breaks() -> None:
+    points = [
+        Point(2018, Decimal(1)),
+        Point(2019, Decimal(5)),
+        Point(2020, Decimal(9)),
+        Point(2021, Decimal(40), False),
+    ]
+    assert sparkline(points) == "▁▅█┆▄"  # 5 is halfway: the fifth of eight bars
+    assert sparkline([]) == ""
+
+
+# End to end through the command line.
+
+
+@pytest.fixture
+def monitored(tmp_path: Path) -> Path:
+    files: dict[str, str | bytes] = dict(MINIMAL)
+    files["indicators/luottamus.yaml"] = _indicator(
+        "  - {year: 2016, value: 96}\n  - {year: 2018, value: 95}\n  - {year: 2020, value: 90}\n  - {year: 2022, value: 92}\n",
+        frequency=2,
+    )
+    files["priorities/p1.yaml"] = _priority(_goal())
+    return write_tree(tmp_path / "repo", files)
+
+
+def test_text_report(monitored: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["status", str(monitored), "--year", "2024", "--no-cache"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == (
+        "Tilanne vuonna 2024: 1 tavoitetta: 1 oikealla tiellä, 0 jäljessä, 0 saavutettu, 0 ilman tietoa"
+    )
+    assert "1. Turvallisuuden tunne (käynnissä)" in out
+    assert "  ✓ p1-g1  Luottamus kasvaa" in out
+    assert "      Luottamus poliisiin  █▇▁▃" in out
+    assert (
+        "Viimeisin 92\u00a0% (2022) · Lähtötaso 90\u00a0% (2020) · Tavoitetaso 95\u00a0% (2025) · Odotettu 92\u00a0%"
+        in out
+    )
+    assert "1 sitoumus (1 suunniteltu)" in out
+    assert "⚠" not in out
+
+
+def test_stale_data_is_flagged_against_the_given_year(
+    monitored: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["status", str(monitored), "--year", "2026", "--lang", "en", "--no-cache"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "Status in 2026: 1 goals: 1 on track, 0 off track, 0 achieved, 0 without data; 1 indicators stale"
+        in out
+    )
+    assert "⚠ stale: a new value was due by 2025" in out
+    # The name has no English version: the Finnish one is shown, marked.
+    assert (
+        "⚠ luottamus  Luottamus poliisiin [fi]: Latest 92\u00a0% (2022); a new value was due by 2025" in out
+    )
+
+
+def test_json_report(monitored: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        main(["status", str(monitored), "--format", "json", "--year", "2024", "--lang", "sv", "--no-cache"])
+        == 0
+    )
+    report = json.loads(capsys.readouterr().out)
+    assert report["year"] == 2024
+    assert report["counts"] == {"on-track": 1, "off-track": 0, "achieved": 0, "no-data": 0}
+    (priority,) = report["priorities"]
+    (goal,) = priority["goals"]
+    assert goal["verdict"] == "on-track"
+    assert goal["latest"] == {"year": 2022, "value": 92, "comparable": True}
+    assert goal["expected"] == 92
+    assert [p["year"] for p in goal["series"]] == [2016, 2018, 2020, 2022]
+    assert report["indicators"][0] == {
+        "id": "luottamus",
+        "direction": "higher-is-better",
+        "frequency_years": 2,
+        "latest": {"year": 2022, "value": 92, "comparable": True},
+        "due": 2025,
+        "stale": False,
+        "series": goal["series"],
+    }
+
+
+def test_markdown_report_escapes_record_text(monitored: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    hostile = "<script>alert(1)</script> | [x](javascript:alert(1)) @kaikki"
+    path = monitored / "priorities" / "p1.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Luottamus kasvaa", json.dumps(hostile)), encoding="utf-8"
+    )
+    assert main(["status", str(monitored), "--format", "markdown", "--year", "2024", "--no-cache"]) == 0
+    out = capsys.readouterr().out
+    assert "<script>" not in out and "](javascript:" not in out and "@kaikki" not in out
+    row = next(line for line in out.splitlines() if "alert" in line)
+    assert row.startswith("| &lt;script&gt;alert\\(1\\)&lt;/script&gt; \\| \\[x\\]")
+    assert row.count(" | ") == 7  # eight cells: the | in the title did not add one
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--year", "99"], "--year 99: give a year between 1900 and 2200"),
+        (["--format", "html"], "'html' is not one of"),
+    ],
+)
+def test_bad_options_exit_2(
+    monitored: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    assert main(["status", str(monitored), *args]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_not_a_repository_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["status", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.startswith("sisturva: error: ")
+
+
+def test_invalid_files_give_exit_1_with_a_note(monitored: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (monitored / "organisations" / "broken.yaml").write_text("id: broken\nkind: nonsense\n", encoding="utf-8")
+    assert main(["status", str(monitored), "--year", "2024", "--no-cache"]) == 1
+    captured = capsys.readouterr()
+    assert "oikealla tiellä" in captured.out
+    assert captured.err.startswith("sisturva: note: validation found 2 errors;")
+
+
+def test_example_strategy(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["status", str(PROJECT / "strategy"), "--format", "json", "--year", "2026"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    goals = [g for p in report["priorities"] for g in p["goals"]]
+    assert len(report["priorities"]) == 8 and goals
+    assert {g["verdict"] for g in goals} <= set(VERDICTS)
+    # The trust-in-police series breaks in 2023 (a method change): no verdict across it.
+    trust = next(g for g in goals if g["indicator"] == "luottamus-poliisiin")
+    assert (trust["verdict"], trust["reason"]) == ("no-data", "break")
