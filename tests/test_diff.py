@@ -277,3 +277,26 @@ def test_work_tree_findings_follow_the_files(
         main(["diff", "--format", "json"])
         introduced = json.loads(capsys.readouterr().out)["findings"]["introduced"]
         assert [f["code"] for f in introduced] == expected
+
+
+def test_defaults_and_patterns_repeated_from_the_models() -> None:
+    from sisturva import models
+    from sisturva.diff import DEFAULTS, LANGUAGES
+    from sisturva.history import ID_PATTERN
+
+    owners: dict[str, type[models.Model]] = {
+        "commitments": models.Commitment,
+        "goals": models.Goal,
+        "indicators": models.Indicator,
+        "settings": models.Settings,
+        "resources": models.Resource,
+        "observations": models.Observation,
+        "record": models.Record,
+    }
+    for context, defaults in DEFAULTS.items():
+        fields = {info.alias or name: info for name, info in owners[context].model_fields.items()}
+        for key, value in defaults.items():
+            info = fields[key]
+            default = info.default_factory() if info.default_factory else info.default  # type: ignore[call-arg]
+            assert default == value, (context, key)
+    assert ID_PATTERN == models.ID_PATTERN and LANGUAGES == models.LANGUAGES

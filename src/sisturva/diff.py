@@ -7,26 +7,17 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ValidationError
-
-from .documents import Document
-from .documents import Path as DataPath
 from .findings import Finding
-from .models import (
-    FOLDERS,
-    LANGUAGES,
-    Budget,
-    Commitment,
-    Indicator,
-    LocalizedText,
-    Organisation,
-    Priority,
-    Settings,
-    StrategyDoc,
-)
-from .strategy import Strategy, kind_of
+from .layout import FOLDER_NAMES, SINGLE_FILE_NAMES
+
+if TYPE_CHECKING:  # the models and the aggregate are imported only by commands that validate
+    from .documents import Document
+    from .documents import Path as DataPath
+    from .strategy import Strategy
+
+LANGUAGES: tuple[str, ...] = ("fi", "sv", "en")
 
 ChangeKind = Literal["added", "removed", "modified", "renamed"]
 
@@ -165,34 +156,51 @@ class Comparison:
 # -- records as plain data --------------------------------------------------------------------------
 
 
-def plain(value: object) -> Any:
-    """A model as nested dicts and lists; empty values left out, so absent and empty are the same."""
-    if isinstance(value, LocalizedText):
-        return {lang: getattr(value, lang) for lang in LANGUAGES if getattr(value, lang) is not None}
-    if isinstance(value, BaseModel):
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "commitments": {"status": "planned", "progress": 0, "example": False},
+    "goals": {"status": "active", "example": False},
+    "indicators": {"frequency_years": 1, "example": False},
+    "settings": {"languages": ["fi"], "required_languages": ["fi"], "currency": "EUR"},
+    "resources": {"euros": 0, "person_years": 0},
+    "observations": {"comparable": True},
+    "record": {"example": False},
+}
+"""Values a model assumes when a key is left out (tested against the models): absent and default are equal."""
+_RECORD_KINDS = ("organisations", "phenomena", "priorities", "budgets", "strategy")
+
+
+def plain(value: Any, context: str = "") -> Any:
+    """Parsed YAML data made comparable: empty values and defaults left out, so absent equals default."""
+    if isinstance(value, dict):
+        defaults = DEFAULTS.get(context) or (DEFAULTS["record"] if context in _RECORD_KINDS else {})
         out: dict[str, Any] = {}
-        for name, info in type(value).model_fields.items():
-            item = plain(getattr(value, name))
-            if item is None or item == [] or item == {} or _silent_default(item, info.default):
+        for key, item in value.items():
+            clean = plain(item, str(key))
+            if clean is None or clean == [] or clean == {}:
                 continue
-            out[info.alias or name] = item
+            if key in defaults and clean == defaults[key] and type(clean) is type(defaults[key]):
+                continue
+            out[str(key)] = clean
         return out
-    if isinstance(value, list | tuple):
-        return [plain(item) for item in value]
+    if isinstance(value, list):
+        return [plain(item, context) for item in value]
     return value
 
 
-def _silent_default(value: object, default: object) -> bool:
-    # An unset flag or a zero amount says nothing; a default word like `status: planned` does.
-    if isinstance(value, bool):
-        return value is default
-    return isinstance(value, int | Decimal) and value == 0 and default == 0
+def kind_of(rel: str) -> str | None:
+    """The file kind of a repository path (`sisturva`, `strategy` or a folder name), or None."""
+    if rel in SINGLE_FILE_NAMES:
+        return rel[:-5]
+    folder, _, name = rel.partition("/")
+    if folder in FOLDER_NAMES and name.endswith(".yaml") and "/" not in name:
+        return folder
+    return None
 
 
 class Record:
-    """One record of one revision: its model, where it is, and (computed when asked) its plain data."""
+    """One record of one revision, as parsed (not validated: a diff shows what changed even in a broken record)."""
 
-    __slots__ = ("_data", "doc", "extra", "kind", "loc", "model", "organisation", "rel")
+    __slots__ = ("_data", "doc", "extra", "kind", "loc", "organisation", "raw", "rel")
 
     def __init__(
         self,
@@ -200,7 +208,7 @@ class Record:
         rel: str,
         doc: Document,
         loc: DataPath,
-        model: BaseModel,
+        raw: dict[str, Any],
         organisation: str | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> None:
@@ -208,18 +216,19 @@ class Record:
         self.rel = rel
         self.doc = doc
         self.loc = loc
-        self.model = model
+        self.raw = raw
         self.organisation = organisation
         self.extra = dict(extra or {})
         self._data: dict[str, Any] | None = None
 
     @property
     def data(self) -> dict[str, Any]:
-        """The record as plain data (see `plain`), with extra fields such as its organisation."""
+        """The record as comparable data (see `plain`), with extra fields such as its organisation."""
         if self._data is None:
-            data = plain(self.model)
-            if self.kind == "priorities":
-                data.pop("goals", None)  # goals are records of their own
+            raw = (
+                {k: v for k, v in self.raw.items() if k != "goals"} if self.kind == "priorities" else self.raw
+            )
+            data: dict[str, Any] = plain(raw, self.kind)
             data.update(self.extra)
             self._data = data
         return self._data
@@ -235,82 +244,71 @@ class Record:
         return self.doc.locate(self.loc)[0] if self.loc else 1
 
     def same(self, other: Record) -> bool:
-        """Whether two versions hold the same content (cheap: compares models, not plain data)."""
-        if (
-            self.kind == "priorities"
-            and isinstance(self.model, Priority)
-            and isinstance(other.model, Priority)
-        ):
-            return (
-                self.model.model_copy(update={"goals": []}) == other.model.model_copy(update={"goals": []})
-                and self.extra == other.extra
-            )
-        return self.model == other.model and self.extra == other.extra
+        """Whether two versions hold the same content (cheap: the parsed data as it is)."""
+        if self.kind == "priorities":
+            return self.data == other.data
+        return self.raw == other.raw and self.extra == other.extra
 
 
 Records = dict[tuple[str, str], Record]
 
 
-def _valid(model: type[BaseModel], data: object) -> Any:
-    try:
-        return model.model_validate(data)
-    except ValidationError:
-        return None
+def _text_id(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def load_records(docs: Iterable[tuple[str, Document]], names: set[str] | None = None) -> Records:
-    """Every valid record of parsed files by (kind, id); invalid ones are left to validation's findings.
+    """Every record of parsed files by (kind, id); a record needs only an id to be compared.
 
     With `names`, only the commitments called so (or having one of them as a previous id) are
-    validated: the history of one record need not check a whole file's worth of its neighbours.
+    kept: the history of one record need not look at a whole file's worth of its neighbours.
     """
     out: Records = {}
 
-    def add(record_id: str, rec: Record) -> None:
-        out.setdefault((rec.kind, record_id), rec)
+    def add(record_id: str | None, rec: Record) -> None:
+        if record_id:
+            out.setdefault((rec.kind, record_id), rec)
 
     for rel, doc in docs:
         kind = kind_of(rel)
         data = doc.data
-        if data is None or kind is None:
+        if not isinstance(data, dict) or kind is None:
             continue
-        if kind in ("sisturva", "strategy"):
-            name = "settings" if kind == "sisturva" else "strategy"
-            model = _valid(Settings if kind == "sisturva" else StrategyDoc, data)
-            if model is not None:
-                add(name if kind == "strategy" else "sisturva", Record(name, rel, doc, (), model))
+        if kind == "sisturva":
+            add("sisturva", Record("settings", rel, doc, (), data))
+        elif kind == "strategy":
+            add("strategy", Record("strategy", rel, doc, (), data))
         elif kind == "commitments":
-            org, items = data.get("organisation"), data.get("commitments")
-            if not isinstance(org, str) or not isinstance(items, list):
+            org, items = _text_id(data.get("organisation")), data.get("commitments")
+            if not isinstance(items, list):
                 continue
             for index, item in enumerate(items):
-                if names is not None and not _called(item, names):
+                if not isinstance(item, dict) or (names is not None and not _called(item, names)):
                     continue
-                commitment = _valid(Commitment, item)
-                if commitment is not None:
-                    rec = Record(
-                        kind, rel, doc, ("commitments", index), commitment, org, {"organisation": org}
-                    )
-                    add(commitment.id, rec)
+                extra = {"organisation": org}
+                add(
+                    _text_id(item.get("id")), Record(kind, rel, doc, ("commitments", index), item, org, extra)
+                )
+        elif kind == "priorities":
+            pr_id = _text_id(data.get("id"))
+            group = data.get("group")
+            chair = _text_id(group.get("chair")) if isinstance(group, dict) else None
+            add(pr_id, Record(kind, rel, doc, (), data, chair))
+            goals = data.get("goals")
+            for index, goal in enumerate(goals if isinstance(goals, list) else []):
+                if isinstance(goal, dict):
+                    rec = Record("goals", rel, doc, ("goals", index), goal, None, {"priority": pr_id})
+                    add(_text_id(goal.get("id")), rec)
+        elif kind == "budgets":
+            org = _text_id(data.get("organisation"))
+            add(org, Record(kind, rel, doc, (), data, org))
+        elif kind == "indicators":
+            add(_text_id(data.get("id")), Record(kind, rel, doc, (), data, _text_id(data.get("owner"))))
+        elif kind == "organisations":
+            org = _text_id(data.get("id"))
+            add(org, Record(kind, rel, doc, (), data, org))
         else:
-            model = _valid(FOLDERS[kind], data)
-            if model is None:
-                continue
-            if isinstance(model, Priority):
-                add(model.id, Record(kind, rel, doc, (), model, model.group.chair))
-                for index, goal in enumerate(model.goals):
-                    add(
-                        goal.id,
-                        Record("goals", rel, doc, ("goals", index), goal, None, {"priority": model.id}),
-                    )
-            elif isinstance(model, Budget):
-                add(model.organisation, Record(kind, rel, doc, (), model, model.organisation))
-            elif isinstance(model, Indicator):
-                add(model.id, Record(kind, rel, doc, (), model, model.owner))
-            elif isinstance(model, Organisation):
-                add(model.id, Record(kind, rel, doc, (), model, model.id))
-            else:
-                add(getattr(model, "id", rel), Record(kind, rel, doc, (), model))
+            add(_text_id(data.get("id")), Record(kind, rel, doc, (), data))
     return out
 
 
@@ -464,7 +462,8 @@ def compare(before: Records, after: Records) -> list[RecordChange]:
     renamed: dict[tuple[str, str], tuple[str, str]] = {}  # new key → old key
     taken: set[tuple[str, str]] = set()
     for key in added:
-        previous = getattr(after[key].model, "previous_ids", None) or []
+        previous = after[key].raw.get("previous_ids")
+        previous = previous if isinstance(previous, list) else []
         for old_id in previous:
             old_key = (key[0], old_id)
             if old_key in before and old_key in removed and old_key not in taken:
@@ -507,16 +506,25 @@ def compare(before: Records, after: Records) -> list[RecordChange]:
     return changes
 
 
+def _amount(value: object) -> Decimal:
+    return Decimal(value) if _number(value) else Decimal(0)  # type: ignore[arg-type]
+
+
 def _committed(found: Records) -> dict[tuple[str, int], tuple[Decimal, Decimal]]:
     totals: dict[tuple[str, int], tuple[Decimal, Decimal]] = {}
     for (kind, _), rec in found.items():
-        if kind != "commitments" or not isinstance(rec.model, Commitment) or rec.organisation is None:
-            continue
-        if rec.model.status == "cancelled":
+        if kind != "commitments" or rec.organisation is None or rec.raw.get("status") == "cancelled":
             continue  # a cancelled commitment frees its money
-        for res in rec.model.resources:
-            euros, person_years = totals.get((rec.organisation, res.year), (Decimal(0), Decimal(0)))
-            totals[(rec.organisation, res.year)] = (euros + res.euros, person_years + res.person_years)
+        resources = rec.raw.get("resources")
+        for res in resources if isinstance(resources, list) else []:
+            year = res.get("year") if isinstance(res, dict) else None
+            if not isinstance(year, int) or isinstance(year, bool):
+                continue
+            euros, person_years = totals.get((rec.organisation, year), (Decimal(0), Decimal(0)))
+            totals[(rec.organisation, year)] = (
+                euros + _amount(res.get("euros")),
+                person_years + _amount(res.get("person_years")),
+            )
     return totals
 
 
@@ -595,11 +603,15 @@ def reviewers(
     orgs.update(c.organisation for c in comparison.changes if c.organisation and c.kind != "indicators")
     out: list[Reviewer] = []
     for org_id in sorted(orgs):
-        former = base.get(("organisations", org_id))
-        org = head.organisations.get(org_id) or (former.model if former else None)
-        if not isinstance(org, Organisation):
-            out.append(Reviewer(org_id, "", ()))
+        org = head.organisations.get(org_id)
+        if org is not None:
+            name = (
+                org.name if isinstance(org.name, str) else (org.name.fi or org.name.sv or org.name.en or "")
+            )
+            out.append(Reviewer(org_id, name, tuple(org.owners)))
             continue
-        name = org.name if isinstance(org.name, str) else (org.name.fi or org.name.sv or org.name.en or "")
-        out.append(Reviewer(org_id, name, tuple(org.owners)))
+        former = base.get(("organisations", org_id))
+        owners = former.raw.get("owners") if former else None
+        owned = tuple(o for o in owners if isinstance(o, str)) if isinstance(owners, list) else ()
+        out.append(Reviewer(org_id, _title("organisations", former.data) if former else "", owned))
     return out

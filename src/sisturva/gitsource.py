@@ -9,10 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .diff import Revision
-from .documents import MAX_BYTES
 from .errors import RevisionError, UsageError
 from .findings import make
-from .models import FOLDERS, SINGLE_FILES
+from .layout import FOLDER_NAMES, MAX_BYTES, SINGLE_FILE_NAMES
 from .sources import SourceFile, display_prefix, find_root
 
 WORKTREE = "(working tree)"
@@ -426,10 +425,10 @@ def select(entries: Mapping[str, Entry]) -> list[tuple[Entry, tuple[str, str] | 
     problems: dict[str, tuple[str, str]] = {}
     by_folder: dict[str, list[Entry]] = {}
     for rel, entry in entries.items():
-        if rel in SINGLE_FILES:
+        if rel in SINGLE_FILE_NAMES:
             continue
         folder, _, rest = rel.partition("/")
-        if folder not in FOLDERS or not rest:
+        if folder not in FOLDER_NAMES or not rest:
             continue
         name = rest.split("/", 1)[0]
         if name.startswith("."):
@@ -442,10 +441,10 @@ def select(entries: Mapping[str, Entry]) -> list[tuple[Entry, tuple[str, str] | 
                 problems[sub] = ("SIS015", message)
             continue
         by_folder.setdefault(folder, []).append(entry)
-    for name in SINGLE_FILES:
+    for name in SINGLE_FILE_NAMES:
         if name in entries:
             picked.append((entries[name], None))
-    for folder in FOLDERS:
+    for folder in FOLDER_NAMES:
         for entry in sorted(by_folder.get(folder, []), key=lambda e: e.rel):
             name = entry.rel.split("/", 1)[1]
             if entry.rel in problems:

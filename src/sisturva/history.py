@@ -9,8 +9,9 @@ from .diff import KINDS, FieldChange, Record, Records, Revision, compare_values,
 from .documents import parse
 from .errors import RevisionError, UsageError
 from .gitsource import Entry, Git, shown
-from .models import ID_PATTERN
 
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+"""The models' id pattern, repeated here so `log` imports no models (a test keeps them equal)."""
 MAX_HOPS = 20
 """How many times the history follows a record into another file (a move or a renamed file)."""
 _FILE_KINDS = ("organisations", "phenomena", "indicators", "priorities")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from functools import cached_property
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from .. import cache
 from ..diff import Comparison, Records, Revision, Section, compare, compare_findings, load_records, money
@@ -13,8 +13,10 @@ from ..errors import UsageError
 from ..findings import Finding
 from ..gitsource import INDEX, Change, Entry, Git, select
 from ..sources import SourceFile
-from ..strategy import Strategy
 from . import Outcome
+
+if TYPE_CHECKING:
+    from ..strategy import Strategy
 
 Side = Literal["base", "head"]
 FINDINGS_KEPT = 16
