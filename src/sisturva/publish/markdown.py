@@ -15,18 +15,18 @@ Verdicts = dict[str, tuple[str, str | None]]
 """A goal's verdict and the reason it has none, by goal id."""
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#|~$!^])")
-_LINE_START = re.compile(r"^([-+=>]|\d+(?=[.)]))")
+# What would start a list or a thematic break at the start of a line (`)`, `*`, `#` are escaped anyway).
+_LINE_START = re.compile(r"^(?:(\d{1,9})(?=\.(?:\s|$))|([-+])(?=[\s+-]|$))")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
 def inline(text: str) -> str:
     """Record text as one line of inert Markdown: no markup, no HTML, no links, no table breaks, no pings."""
-    flat = " ".join(text.split())
+    flat = " ".join(_CONTROL.sub("", text).split())
     flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     flat = _SPECIAL.sub(r"\\\1", flat)
-    # A list marker, quote, heading underline or ordered-list number at the start stays text.
-    flat = _LINE_START.sub(
-        lambda m: m.group(1) + "\\" if m.group(1)[0].isdigit() else "\\" + m.group(1), flat
-    )
+    # A list marker or thematic break at the start stays text; `26.10.01` or `-1,5` need nothing.
+    flat = _LINE_START.sub(lambda m: m.group(1) + "\\" if m.group(1) else "\\" + m.group(2), flat)
     return flat.replace("@", "@\u200b")
 
 
@@ -248,7 +248,7 @@ def _indicator(w: _Writer, ind: Indicator) -> None:
     items = [
         f"{w.t('doc.unit')}: {w.tx(ind.unit, mark=False)}",
         f"{w.t('doc.direction')}: {w.t('direction.' + ind.direction)}",
-        w.t("doc.frequency", n=ind.frequency_years),
+        w.t("doc.frequency", n=ind.frequency_years) if ind.frequency_years > 1 else w.t("doc.frequency.one"),
     ]
     if ind.owner:
         items.append(f"{w.t('doc.organisation')}: {w.org(ind.owner)}")

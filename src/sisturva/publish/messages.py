@@ -142,6 +142,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "Publiceras vart {n}:e år",
         "Published every {n} years",
     ),
+    "doc.frequency.one": ("Julkaistaan vuosittain", "Publiceras årligen", "Published every year"),
     "doc.year": ("Vuosi", "År", "Year"),
     "doc.value": ("Arvo", "Värde", "Value"),
     "doc.note": ("Huomautus", "Anmärkning", "Note"),
