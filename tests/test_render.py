@@ -293,3 +293,20 @@ def test_parallel_render_gives_the_same_site(
     write_tree(repo, {"templates/indicator.html": "{{ nothing }}\n"})
     assert render(repo, parallel) == 2
     assert snapshot(serial) == snapshot(parallel)
+
+
+def test_all_formats_together_and_linked(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "site"
+    assert main(["render", str(repo), "--out", str(out), "--no-cache"]) == 0
+    assert (out / "strategy.fi.md").is_file() and (out / "strategy.en.md").is_file()
+    assert (out / "data/strategy.json").is_file()
+    page = (out / "sv/priorities/p1.html").read_text(encoding="utf-8")
+    assert '<a href="../../strategy.sv.md">Hela strategin som ett dokument</a>' in page
+    assert 'href="../../data/strategy.json"' in page
+    only = tmp_path / "document"
+    assert main(["render", str(repo), "--out", str(only), "--format", "markdown", "--lang", "fi"]) == 0
+    assert sorted(p.name for p in only.iterdir()) == [".sisturva-render", "strategy.fi.md"]
+    assert main(["render", str(repo), "--out", str(only), "--format", "pdf"]) == 2
+    assert "--format: unknown format pdf" in capsys.readouterr().err

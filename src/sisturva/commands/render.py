@@ -37,9 +37,8 @@ def formats(given: str) -> set[str]:
     parts = {part.strip() for part in given.split(",") if part.strip()}
     unknown = parts - set(FORMATS)
     if unknown or not parts:
-        raise UsageError(
-            f"--format: unknown format {', '.join(sorted(unknown)) or given!r}; choose from {', '.join(FORMATS)}"
-        )
+        named = ", ".join(sorted(unknown)) or "(none)"
+        raise UsageError(f"--format: unknown format {named}; choose from {', '.join(FORMATS)}")
     return {"site", "markdown", "data"} if "all" in parts else parts
 
 

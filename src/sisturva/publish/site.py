@@ -29,6 +29,7 @@ from ..models import Commitment, Goal, Indicator, LocalizedText, Organisation, P
 from ..status import GoalStatus, IndicatorStatus, PriorityStatus, Status
 from ..strategy import Strategy
 from . import svg
+from .messages import localized
 
 # Templates ship beside the package in a source checkout, or inside it when installed from a wheel.
 _HERE = Path(__file__).resolve().parent
@@ -157,20 +158,6 @@ def alignment(strategy: Strategy) -> dict[str, tuple[YearFigures, ...]]:
     }
 
 
-def _pick(text: Text, lang: str, default: str) -> tuple[str, str]:
-    """The text to show on a page in `lang`, and the language it is in."""
-    if isinstance(text, str):
-        return text, default
-    value = getattr(text, lang)
-    if value is not None:
-        return value, lang
-    for other in (default, "fi", "sv", "en"):
-        value = getattr(text, other)
-        if value is not None:
-            return value, other
-    return "", lang  # unreachable: LocalizedText holds at least one language
-
-
 @dataclass(frozen=True)
 class Helpers:
     """The functions templates call for one language: texts, numbers, charts."""
@@ -224,7 +211,7 @@ class Helpers:
         """Record text for HTML; a text shown in another language is marked so, visibly."""
         if text is None:
             return Markup("")
-        value, shown = _pick(text, self.lang, self.default)
+        value, shown = localized(text, self.lang, self.default)
         if shown == self.lang:
             return escape(value)
         return Markup('<span lang="{0}">{1}</span> <span class="fallback">({2})</span>').format(
@@ -233,7 +220,7 @@ class Helpers:
 
     def txt(self, text: Text | None) -> str:
         """Record text as plain text (for titles and attributes), whatever its language."""
-        return "" if text is None else _pick(text, self.lang, self.default)[0]
+        return "" if text is None else localized(text, self.lang, self.default)[0]
 
     def period(self, period: Period) -> str:
         """`2021–2025`, `2024` for one year, or `2021–` when open."""
