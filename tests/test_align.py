@@ -503,3 +503,69 @@ def test_format_names_match_the_reports() -> None:
     from sisturva.reports.align import FORMATS
 
     assert tuple(FORMATS) == FORMAT_NAMES
+
+
+# The alignment section that diff and review show, on real git repositories.
+
+
+def _git_repo(tmp_path: Path) -> Path:
+    from . import gitrepo
+
+    repo = gitrepo.init(tmp_path / "git")
+    files = _case_files("clean")
+    files["commitments/hatakeskuslaitos.yaml"] = files["commitments/hatakeskuslaitos.yaml"].replace(
+        'year: 2024, budget_line: "26.30.02", euros: 300000',
+        'year: 2024, budget_line: "26.30.02", euros: 260000',
+    )
+    gitrepo.write(repo, dict(files))
+    gitrepo.commit(repo, "base")
+    return repo
+
+
+def test_alignment_section_of_a_work_tree_change(tmp_path: Path) -> None:
+    from sisturva.commands.align import alignment_section, touched_organisations
+    from sisturva.commands.diff import comparison, sides
+
+    repo = _git_repo(tmp_path)
+    path = repo / "commitments" / "hatakeskuslaitos.yaml"
+    rel = "commitments/hatakeskuslaitos.yaml"
+    path.write_text(
+        _with_extra_commitment({rel: path.read_text(encoding="utf-8")}, "120000")[rel], encoding="utf-8"
+    )
+    found = sides(str(repo), "HEAD", None)
+    section = alignment_section(found, comparison(found, with_findings=False), "fi")
+    assert section is not None
+    assert section.key == "alignment"
+    assert section.title == "Muutokset budjettikytkentään"
+    assert [tuple(plain(c) for c in row) for row in section.rows] == [
+        ("Hätäkeskuslaitos", "2024", "", "+120 000 €", "", "30 000 € yli kohdennuksen")
+    ]
+    assert section.data[0]["committed"] == {"before": 260000, "after": 380000}
+    assert touched_organisations(["budgets/sm.yaml", "commitments/a.yaml", "organisations/b.yaml"]) == {
+        "sm",
+        "a",
+    }
+
+
+def test_alignment_section_between_commits_and_of_the_index(tmp_path: Path) -> None:
+    from sisturva.commands.align import alignment_deltas
+    from sisturva.commands.diff import sides
+
+    from . import gitrepo
+
+    repo = _git_repo(tmp_path)
+    budget = repo / "budgets" / "hatakeskuslaitos.yaml"
+    budget.write_text(
+        budget.read_text().replace("allocated: 350000}", "allocated: 250000}"), encoding="utf-8"
+    )
+    gitrepo.git(repo, "add", "-A")
+    expected = [
+        (2023, Decimal(-100000), Decimal(50000), Decimal(-50000)),
+        (2024, Decimal(-100000), Decimal(10000), Decimal(-10000)),
+    ]
+    staged = alignment_deltas(sides(str(repo), None, None, staged=True))
+    assert [(d.year, d.allocated, d.over_after, d.remaining_after) for d in staged] == expected
+    gitrepo.commit(repo, "cut")
+    deltas = alignment_deltas(sides(str(repo), "HEAD~1", "HEAD"))
+    assert [(d.year, d.allocated, d.over_after, d.remaining_after) for d in deltas] == expected
+    assert alignment_deltas(sides(str(repo), "HEAD", "HEAD")) == ()

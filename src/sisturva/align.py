@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -583,10 +583,16 @@ def _coverage(strategy: Strategy, out: list[Scoped]) -> None:
             )
 
 
-def align(strategy: Strategy) -> Alignment:
-    """Every organisation's commitments against its own budget plan, with the findings of each rule."""
+def align(strategy: Strategy, only: Collection[str] | None = None) -> Alignment:
+    """Every organisation's commitments against its own budget plan, with the findings of each rule.
+
+    With `only`, just those organisations' figures and findings (no coverage rules): what a change
+    to their files can move.
+    """
     out: list[Scoped] = []
     orgs = sorted(set(strategy.budgets) | {o for o, items in strategy.commitments.items() if items})
+    if only is not None:
+        orgs = [org for org in orgs if org in only]
     result: list[OrgAlignment] = []
     locator = Locator(strategy)
     for org in orgs:
@@ -596,7 +602,8 @@ def align(strategy: Strategy) -> Alignment:
         collector.plan_rules()
         collector.over_commitment()
         result.append(collector.figures())
-    _coverage(strategy, out)
+    if only is None:
+        _coverage(strategy, out)
     return Alignment(tuple(result), tuple(out))
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import __version__, cache
 from ..errors import UsageError
@@ -13,6 +15,12 @@ from ..findings import did_you_mean, exit_code, strictened
 from ..sources import SourceFile, find_root, read_tree
 from . import Outcome
 from .validate import _stat_key
+
+if TYPE_CHECKING:
+    from ..align import YearDelta
+    from ..diff import Comparison, Section
+    from ..strategy import Strategy
+    from .diff import Sides
 
 FORMAT_NAMES = ("text", "markdown", "json", "github")
 """The formats of `reports.align.FORMATS`, named here so a cached answer imports no report code."""
@@ -127,3 +135,63 @@ def _compute(
             "to validate (run `sisturva validate`)\n"
         )
     return Outcome(FORMATS[fmt](alignment, lang, color), exit_code(alignment.findings), note)
+
+
+# The alignment part of `diff` and `review`: what a change does to each plan's money.
+
+PLAN_FOLDERS = ("budgets", "commitments")
+"""The files whose change can move an organisation's figures."""
+
+
+def touched_organisations(rels: Iterable[str]) -> set[str]:
+    """Organisations whose budget plan or commitments file is among `rels` (repository paths)."""
+    orgs: set[str] = set()
+    for rel in rels:
+        folder, _, name = rel.partition("/")
+        if folder in PLAN_FOLDERS and name.endswith(".yaml") and "/" not in name:
+            orgs.add(name[: -len(".yaml")])
+    return orgs
+
+
+def _side_strategy(found: Sides, side: str, orgs: set[str]) -> Strategy:
+    """A strategy of just the touched organisations' files on one side (what their figures need)."""
+    from ..documents import parse
+    from ..gitsource import INDEX, Entry
+    from ..repository import bulk
+    from ..strategy import build
+
+    rev = found.base if side == "base" else found.head
+    wanted = [f"{folder}/{org}.yaml" for org in sorted(orgs) for folder in (*PLAN_FOLDERS, "organisations")]
+    if rev.commit is None and rev.spec != INDEX:
+        # The work tree: an entry without a blob id is read from the disk.
+        entries = {rel: Entry("100644", "", rel) for rel in wanted if (found.git.root / rel).is_file()}
+    else:
+        tree = found.git.tree(rev)
+        entries = {rel: tree[rel] for rel in wanted if rel in tree}
+    files = found.git.sources(entries, rev)
+    with bulk():
+        return build([(s.rel, parse(s.display, s.raw)) for s in files if s.raw is not None])
+
+
+def alignment_deltas(found: Sides) -> tuple[YearDelta, ...]:
+    """Per organisation and year, how the change moved money and person-years against each plan."""
+    from ..align import align, compare_alignments
+
+    orgs = touched_organisations(c.rel for c in found.changes)
+    if not orgs:
+        return ()
+    before = align(_side_strategy(found, "base", orgs), orgs)
+    after = align(_side_strategy(found, "head", orgs), orgs)
+    return compare_alignments(before, after)
+
+
+def alignment_section(found: Sides, result: Comparison, lang: str = "fi") -> Section | None:
+    """The `alignment` section of a diff or review: one row per organisation and year that moved."""
+    from ..diff import Section
+    from ..reports.align import delta_section, deltas_as_list
+
+    deltas = alignment_deltas(found)
+    if not deltas:
+        return None
+    title, columns, rows, notes = delta_section(deltas, lang)
+    return Section("alignment", title, columns, rows, deltas_as_list(deltas), notes)

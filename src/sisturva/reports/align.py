@@ -34,6 +34,8 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "over": "{x} yli kohdennuksen",
         "left": "{x} jäljellä",
         "changes": "Muutokset budjettikytkentään",
+        "organisation": "Organisaatio",
+        "state": "Tilanne muutoksen jälkeen",
         "no_change": "ei muutoksia budjettikytkentään",
     },
     "sv": {
@@ -55,6 +57,8 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "over": "{x} över det anvisade",
         "left": "{x} kvar",
         "changes": "Ändringar i budgetkopplingen",
+        "organisation": "Organisation",
+        "state": "Läget efter ändringen",
         "no_change": "inga ändringar i budgetkopplingen",
     },
     "en": {
@@ -76,6 +80,8 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "over": "{x} over the allocation",
         "left": "{x} remaining",
         "changes": "Changes to budget alignment",
+        "organisation": "Organisation",
+        "state": "After the change",
         "no_change": "no change to budget alignment",
     },
 }
@@ -469,3 +475,36 @@ def deltas_as_list(deltas: Sequence[YearDelta]) -> list[dict[str, Any]]:
         }
         for d in deltas
     ]
+
+
+def delta_section(
+    deltas: Sequence[YearDelta], lang: str = "fi"
+) -> tuple[str, tuple[str, ...], tuple[tuple[str, ...], ...], tuple[str, ...]]:
+    """Title, columns, rows and notes of the alignment section of a diff or review report."""
+    words = _labels(lang)
+    columns = (
+        words["organisation"],
+        words["year"],
+        words["allocated"],
+        words["committed"],
+        words["person_years"],
+        words["state"],
+    )
+    rows: list[tuple[str, ...]] = []
+    for d in deltas:
+        state = (
+            words["over"].format(x=format_money(d.over_after, lang))
+            if d.over_after > 0
+            else words["left"].format(x=format_money(d.remaining_after, lang))
+        )
+        rows.append(
+            (
+                clean(localized(d.name, lang)),
+                str(d.year),
+                format_signed_money(d.allocated, lang) if d.allocated else "",
+                format_signed_money(d.committed, lang) if d.committed else "",
+                format_signed_number(d.person_years, lang) if d.person_years else "",
+                state,
+            )
+        )
+    return words["changes"], columns, tuple(rows), ()
