@@ -141,7 +141,8 @@ class Alignment:
             orgs = tuple(o for o in orgs if o.organisation == organisation)
             scoped = tuple(s for s in scoped if s.organisation == organisation)
         if year is not None:
-            orgs = tuple(replace(o, years=tuple(y for y in o.years if y.year == year)) for o in orgs)
+            narrowed = (replace(o, years=tuple(y for y in o.years if y.year == year)) for o in orgs)
+            orgs = tuple(o for o in narrowed if o.years)
             scoped = tuple(s for s in scoped if s.year in (None, year))
         return Alignment(orgs, scoped)
 
