@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -241,7 +242,22 @@ class Record:
     @property
     def line(self) -> int | None:
         """The record's line in its file."""
-        return self.doc.locate(self.loc)[0] if self.loc else 1
+        if not self.loc:
+            return 1
+        # A text scan for `id: X` finds a listed record without parsing the file again for
+        # positions; the parser's answer is used whenever the scan is not unambiguous.
+        record_id = self.raw.get("id")
+        text = self.doc.text
+        if isinstance(record_id, str) and text is not None:
+            pattern = re.compile(
+                r"^[ \t-]*id:[ \t]*([\"']?)" + re.escape(record_id) + r"\1[ \t]*(?:#.*)?$", re.M
+            )
+            found = pattern.findall(text)
+            if len(found) == 1:
+                match = pattern.search(text)
+                assert match is not None
+                return text.count("\n", 0, match.start()) + 1
+        return self.doc.locate(self.loc)[0]
 
     def same(self, other: Record) -> bool:
         """Whether two versions hold the same content (cheap: the parsed data as it is)."""
