@@ -283,13 +283,16 @@ def test_change_log_lists_recent_commits(repo: Path, tmp_path: Path) -> None:
 def test_parallel_render_gives_the_same_site(
     repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from sisturva.commands import render as command
     from sisturva.publish import site
 
     serial, parallel = tmp_path / "serial", tmp_path / "parallel"
-    assert render(repo, serial) == 0
+    assert main(["render", str(repo), "--out", str(serial)]) == 0
     monkeypatch.setattr(site, "PARALLEL_PAGES", 1)
-    assert render(repo, parallel) == 0
+    monkeypatch.setattr(command, "PARALLEL_COMMITMENTS", 0)
+    assert main(["render", str(repo), "--out", str(parallel)]) == 0
     assert snapshot(serial) == snapshot(parallel)
+    assert (parallel / "data/commitments.csv").is_file()
     write_tree(repo, {"templates/indicator.html": "{{ nothing }}\n"})
     assert render(repo, parallel) == 2
     assert snapshot(serial) == snapshot(parallel)
@@ -305,6 +308,8 @@ def test_all_formats_together_and_linked(
     page = (out / "sv/priorities/p1.html").read_text(encoding="utf-8")
     assert '<a href="../../strategy.sv.md">Hela strategin som ett dokument</a>' in page
     assert 'href="../../data/strategy.json"' in page
+    linked = set(re.findall(r'href="../../data/([^"]+)"', page))
+    assert linked == {p.name for p in (out / "data").iterdir()}
     only = tmp_path / "document"
     assert main(["render", str(repo), "--out", str(only), "--format", "markdown", "--lang", "fi"]) == 0
     assert sorted(p.name for p in only.iterdir()) == [".sisturva-render", "strategy.fi.md"]

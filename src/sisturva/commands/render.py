@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import pickle
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import UsageError
 from ..findings import exit_code
 from ..models import LANGUAGES
+from ..strategy import Strategy
 from . import Outcome
 
 FORMATS = ("site", "markdown", "data", "all")
@@ -57,6 +61,28 @@ def _check_out(out: Path, root: Path) -> None:
         raise UsageError(f"--out {out}: exists and is not a folder")
 
 
+PARALLEL_COMMITMENTS = 2000
+"""From this many commitments on, the document and the open data are made in processes of their own."""
+
+
+def _document(document: Callable[[Strategy, str], str], strategy: Strategy, lang: str) -> bytes:
+    return document(strategy, lang).encode("utf-8")
+
+
+def _bundle(open_data: Callable[[Strategy], dict[str, bytes]], strategy: Strategy) -> bytes:
+    return pickle.dumps(open_data(strategy), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _data_names() -> list[str]:
+    """The open data files' names, known before they are made (the site links to them)."""
+    from ..publish.opendata import TABLES
+
+    names = ["strategy.json"]
+    for name in TABLES:
+        names += [f"{name}.csv", f"{name}.schema.json"]
+    return [*names, "datapackage.json"]
+
+
 def run(path: str | None, out: str, lang: str | None, fmt: str, use_cache: bool = True) -> Outcome:
     """Render the strategy at `path` into `out`."""
     from ..reports.findings import text
@@ -73,7 +99,11 @@ def run(path: str | None, out: str, lang: str | None, fmt: str, use_cache: bool 
         report = text(list(strategy.findings), {"summary": "nothing rendered: fix these first"}, False)
         return Outcome("", exit_code(errors), report)
 
-    files: dict[str, bytes] = {}
+    from ..publish.site import in_background
+
+    # The document and the open data are computed beside the site, in other processes when large.
+    big = len(strategy.commitment_owner) >= PARALLEL_COMMITMENTS
+    pending: dict[str, Callable[[], bytes]] = {}
     documents: dict[str, str] = {}
     data: list[str] = []
     if "markdown" in parts:
@@ -81,14 +111,14 @@ def run(path: str | None, out: str, lang: str | None, fmt: str, use_cache: bool 
 
         for code in langs:
             name = f"strategy.{code}.md"
-            files[name] = document(strategy, code).encode("utf-8")
+            pending[name] = in_background(functools.partial(_document, document, strategy, code), big)
             documents[code] = name
     if "data" in parts:
         from ..publish.opendata import open_data
 
-        for name, content in open_data(strategy).items():
-            files[f"data/{name}"] = content
-            data.append(f"data/{name}")
+        pending["data/"] = in_background(functools.partial(_bundle, open_data, strategy), big)
+        data = [f"data/{name}" for name in _data_names()]
+    files: dict[str, bytes] = {}
     if "site" in parts:
         from ..publish import site
 
@@ -103,6 +133,11 @@ def run(path: str | None, out: str, lang: str | None, fmt: str, use_cache: bool 
             data=tuple(data),
         )
         files.update(site.render(strategy, langs, env, extras))
+    for name, collect in pending.items():
+        if name == "data/":
+            files.update((f"data/{k}", v) for k, v in pickle.loads(collect()).items())
+        else:
+            files[name] = collect()
     files[MARKER] = b"This folder is written by `sisturva render` and replaced as a whole on each run.\n"
 
     from ..publish.site import publish

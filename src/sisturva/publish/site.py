@@ -481,17 +481,34 @@ def _fork_render(
     env: jinja2.Environment, strategy: Strategy, common: Mapping[str, Any], jobs: Sequence[_Job]
 ) -> Callable[[], dict[str, bytes] | None]:
     """Render `jobs` in a forked child; the returned function collects its pages (None: render here)."""
+
+    def work() -> object:
+        try:
+            return _render_jobs(env, strategy, common, jobs)
+        except TemplateError as error:
+            return str(error)
+
+    collect = _fork(work)
+
+    def pages() -> dict[str, bytes] | None:
+        result = collect()
+        if isinstance(result, str):
+            raise TemplateError(result)
+        return result if isinstance(result, dict) else None
+
+    return pages
+
+
+def _fork(work: Callable[[], object]) -> Callable[[], object]:
+    """Run `work` in a forked child; the returned function waits for its result (None: it failed)."""
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child's coverage is not collected
         status = 1
         try:
             os.close(read_end)
-            try:
-                result: object = _render_jobs(env, strategy, common, jobs)
-            except TemplateError as error:
-                result = str(error)
-            payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+            gc.disable()
+            payload = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
             with os.fdopen(write_end, "wb") as out:
                 out.write(payload)
             status = 0
@@ -499,7 +516,7 @@ def _fork_render(
             os._exit(status)
     os.close(write_end)
 
-    def collect() -> dict[str, bytes] | None:
+    def collect() -> object:
         try:
             with os.fdopen(read_end, "rb") as incoming:
                 payload = incoming.read()
@@ -509,14 +526,27 @@ def _fork_render(
             return None
         try:
             # Our own child's output, through a private pipe: trusted like our own memory.
-            result = pickle.loads(payload)
-        except Exception:  # a child that died half-way: render here instead
+            return pickle.loads(payload)
+        except Exception:  # a child that died half-way: the caller works it out here instead
             return None
-        if isinstance(result, str):
-            raise TemplateError(result)
-        return result if isinstance(result, dict) else None
 
     return collect
+
+
+def in_background(work: Callable[[], bytes], big: bool) -> Callable[[], bytes]:
+    """Start `work` in a forked process when `big` (and the system can fork); call the result to get it.
+
+    A child that fails for any reason is retried in this process, so errors surface as they would.
+    """
+    if not big or not hasattr(os, "fork"):
+        return work
+    collect = _fork(work)
+
+    def result() -> bytes:
+        found = collect()
+        return found if isinstance(found, bytes) else work()
+
+    return result
 
 
 def _static(env: jinja2.Environment, name: str) -> bytes:
