@@ -172,7 +172,7 @@ def test_strategy_json_holds_every_record_exactly() -> None:
     s = strategy()
     content = open_data(s)["strategy.json"]
     _check_roundtrip(s, content)
-    assert b'"euros": 799999999.99' in content  # an exact JSON number, not a string or a rounded float
+    assert b'"euros":799999999.99' in content  # an exact JSON number, not a string or a rounded float
 
 
 def test_output_is_deterministic() -> None:

@@ -11,7 +11,7 @@ from . import Outcome
 def run(path: str | None, fmt: str, lang: str, year: int | None, use_cache: bool = True) -> Outcome:
     """The monitoring picture of the work tree at `path` in reference year `year` (default: this year)."""
     from ..reports.status import FORMATS
-    from ..repository import load
+    from ..repository import bulk, load
     from ..status import status
 
     if fmt not in FORMATS:
@@ -20,7 +20,8 @@ def run(path: str | None, fmt: str, lang: str, year: int | None, use_cache: bool
         raise UsageError(f"--year {year}: give a year between 1900 and 2200")
     strategy = load(path, use_cache).strategy
     reference = year if year is not None else datetime.date.today().year
-    report = FORMATS[fmt](status(strategy, reference), strategy, lang)
+    with bulk():  # many small acyclic objects over a large heap: no cyclic collection meanwhile
+        report = FORMATS[fmt](status(strategy, reference), strategy, lang)
     errors = sum(1 for f in strategy.findings if f.severity == "error")
     note = ""
     if errors:

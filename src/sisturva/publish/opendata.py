@@ -6,7 +6,9 @@ import csv
 import datetime
 import io
 import json
-from collections.abc import Iterable, Mapping, Sequence
+import re
+import secrets
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -34,27 +36,21 @@ def _exact(value: Decimal) -> str:
     return format(value, "f")
 
 
-def _json(value: Any, indent: str = "") -> str:
-    """JSON with Decimals written as exact numbers (the standard encoder would go through float)."""
-    step = indent + "  "
-    if isinstance(value, Decimal):
-        return _exact(value)
-    if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return json.dumps(value.isoformat())
-    if isinstance(value, Mapping):
-        if not value:
-            return "{}"
-        items = [
-            f"{step}{json.dumps(str(k), ensure_ascii=False)}: {_json(v, step)}" for k, v in value.items()
-        ]
-        return "{\n" + ",\n".join(items) + "\n" + indent + "}"
-    if isinstance(value, (list, tuple)):
-        if not value:
-            return "[]"
-        return "[\n" + ",\n".join(step + _json(v, step) for v in value) + "\n" + indent + "]"
-    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+def _json(value: Any) -> str:
+    """Compact JSON with Decimals written as exact numbers (the standard encoder would go through float)."""
+    # The C encoder hands Decimals and dates to `default`; a Decimal comes back as a string with an
+    # unguessable tag, and the tagged strings are then unquoted into numbers.
+    tag = "\x00" + secrets.token_hex(8) + ":"
+
+    def default(item: object) -> str:
+        if isinstance(item, Decimal):
+            return tag + _exact(item)
+        if isinstance(item, (datetime.date, datetime.datetime)):
+            return item.isoformat()
+        raise TypeError(f"cannot write {type(item).__name__} as JSON")
+
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=default)
+    return re.sub('"' + re.escape(json.dumps(tag)[1:-1]) + r'(-?[0-9.]+)"', lambda m: m.group(1), text)
 
 
 def _dump(model: Model | None) -> dict[str, Any] | None:
@@ -160,6 +156,9 @@ INDICATORS: tuple[Column, ...] = (
 
 
 def _cell(value: object) -> str:
+    # Most cells are text: test for it first (this runs for every cell of national-scale files).
+    if type(value) is str:
+        return "'" + value if value.startswith(FORMULA_START) else value
     if value is None:
         return ""
     if isinstance(value, bool):
