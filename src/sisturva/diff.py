@@ -454,6 +454,19 @@ def _content(data: Mapping[str, Any]) -> str:
 # -- the diff ---------------------------------------------------------------------------------------
 
 
+def _with_defaults(kind: str, fields: list[FieldChange]) -> list[FieldChange]:
+    """A top-level field left out on one side shows the value it then has (`status: planned`), not nothing."""
+    defaults = DEFAULTS.get(kind) or (DEFAULTS["record"] if kind in _RECORD_KINDS else {})
+    out: list[FieldChange] = []
+    for f in fields:
+        if f.field in defaults and (f.before is None) != (f.after is None):
+            default = defaults[f.field]
+            f = FieldChange(f.field, default if f.before is None else f.before,
+                            default if f.after is None else f.after, f.delta)  # fmt: skip
+        out.append(f)
+    return out
+
+
 def _change(kind: str, record_id: str, change: ChangeKind, rec: Record, fields: list[FieldChange],
             previous: str | None = None, other: Record | None = None) -> RecordChange:  # fmt: skip
     organisation = rec.organisation or (other.organisation if other else None)
@@ -505,7 +518,7 @@ def compare(before: Records, after: Records) -> list[RecordChange]:
         if old is not None and new is not None:
             if old.same(new):
                 continue
-            fields = compare_values(old.data, new.data)
+            fields = _with_defaults(kind, compare_values(old.data, new.data))
             if fields:
                 changes.append(_change(kind, record_id, "modified", new, fields, None, old))
         elif new is not None and key in renamed:
