@@ -25,7 +25,7 @@ from markupsafe import Markup, escape
 
 from ..align import YearFigures
 from ..errors import SisturvaError, TemplateError
-from ..models import Commitment, Goal, Indicator, LocalizedText, Organisation, Period, Priority, Text
+from ..models import Commitment, Goal, Indicator, Organisation, Period, Priority, Text
 from ..status import GoalStatus, IndicatorStatus, PriorityStatus, Status
 from ..strategy import Strategy
 from . import svg
@@ -696,9 +696,15 @@ __all__ = [
     "Change",
     "Extras",
     "Helpers",
-    "LocalizedText",
+    "Index",
+    "Monitoring",
+    "alignment",
     "environment",
+    "in_background",
+    "index",
+    "monitoring",
     "publish",
     "recent_changes",
     "render",
+    "versions",
 ]
