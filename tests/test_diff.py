@@ -300,3 +300,28 @@ def test_defaults_and_patterns_repeated_from_the_models() -> None:
             default = info.default_factory() if info.default_factory else info.default  # type: ignore[call-arg]
             assert default == value, (context, key)
     assert ID_PATTERN == models.ID_PATTERN and LANGUAGES == models.LANGUAGES
+
+
+def test_extra_sections_appear_in_every_format(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sisturva.commands import diff as command
+    from sisturva.diff import Section
+
+    def builder(sides: command.Sides, result: Comparison) -> Section:
+        rows = tuple((r.organisation, str(r.year)) for r in result.money)
+        return Section(
+            "extra", "Lisäosio | <b>", ("Organisaatio", "Vuosi"), rows, {"rows": len(rows)}, ("huom",)
+        )
+
+    monkeypatch.setattr(command, "SECTIONS", [builder])
+    repo, base, head = _case_repo(tmp_path, CASES / "modified")
+    monkeypatch.chdir(repo)
+    main(["diff", base, head, "--format", "json", "--no-findings"])
+    assert json.loads(capsys.readouterr().out)["extra"] == {"rows": 2}
+    main(["diff", base, head, "--format", "markdown", "--no-findings"])
+    out = capsys.readouterr().out
+    assert "#### Lisäosio \\| &lt;b&gt;" in out and "| poliisihallitus | 2023 |" in out
+    _well_formed(out)
+    main(["diff", base, head, "--no-findings"])
+    assert "Lisäosio | <b>" in capsys.readouterr().out

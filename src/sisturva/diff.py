@@ -454,7 +454,7 @@ def _content(data: Mapping[str, Any]) -> str:
 # -- the diff ---------------------------------------------------------------------------------------
 
 
-def _with_defaults(kind: str, fields: list[FieldChange]) -> list[FieldChange]:
+def with_defaults(kind: str, fields: list[FieldChange]) -> list[FieldChange]:
     """A top-level field left out on one side shows the value it then has (`status: planned`), not nothing."""
     defaults = DEFAULTS.get(kind) or (DEFAULTS["record"] if kind in _RECORD_KINDS else {})
     out: list[FieldChange] = []
@@ -518,7 +518,7 @@ def compare(before: Records, after: Records) -> list[RecordChange]:
         if old is not None and new is not None:
             if old.same(new):
                 continue
-            fields = _with_defaults(kind, compare_values(old.data, new.data))
+            fields = with_defaults(kind, compare_values(old.data, new.data))
             if fields:
                 changes.append(_change(kind, record_id, "modified", new, fields, None, old))
         elif new is not None and key in renamed:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from .diff import KINDS, FieldChange, Record, Records, Revision, _with_defaults, compare_values, load_records
+from .diff import KINDS, FieldChange, Record, Records, Revision, compare_values, load_records, with_defaults
 from .documents import parse
 from .errors import RevisionError, UsageError
 from .gitsource import Entry, Git, shown
@@ -239,7 +239,7 @@ def _step(
         return Step(version.commit, "removed", older[0], path, tuple(compare_values(older[1].data, None)))
     if older is None:
         return Step(version.commit, "added", now[0], path, tuple(compare_values(None, now[1].data)))
-    fields = _with_defaults(now[1].kind, compare_values(older[1].data, now[1].data))
+    fields = with_defaults(now[1].kind, compare_values(older[1].data, now[1].data))
     if older[0] != now[0]:
         fields = [FieldChange("id", older[0], now[0]), *(f for f in fields if f.field != "id")]
         return Step(version.commit, "renamed", now[0], path, tuple(fields), older[0])
