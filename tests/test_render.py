@@ -315,3 +315,18 @@ def test_all_formats_together_and_linked(
     assert sorted(p.name for p in only.iterdir()) == [".sisturva-render", "strategy.fi.md"]
     assert main(["render", str(repo), "--out", str(only), "--format", "pdf"]) == 2
     assert "--format: unknown format pdf" in capsys.readouterr().err
+
+
+def test_templates_folder_named_in_settings(repo: Path, tmp_path: Path) -> None:
+    settings = (repo / "sisturva.yaml").read_text(encoding="utf-8") + "templates: site/templates\n"
+    write_tree(
+        repo,
+        {
+            "sisturva.yaml": settings,
+            "site/templates/changes.html": "<p>{{ t('changes.title') }}</p>\n",
+            "templates/changes.html": "{{ not_used }}\n",
+        },
+    )
+    out = tmp_path / "out"
+    assert render(repo, out) == 0
+    assert (out / "sv/changes.html").read_text(encoding="utf-8") == "<p>Ändringslogg</p>\n"
