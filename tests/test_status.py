@@ -222,7 +222,7 @@ def test_text_report(monitored: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert main(["status", str(monitored), "--year", "2024", "--no-cache"]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0] == (
-        "Tilanne vuonna 2024: 1 tavoitetta: 1 oikealla tiellä, 0 jäljessä, 0 saavutettu, 0 ilman tietoa"
+        "Tilanne vuonna 2024: Tavoitteita 1: oikealla tiellä 1, jäljessä 0, saavutettu 0, ei tietoa 0"
     )
     assert "1. Turvallisuuden tunne (käynnissä)" in out
     assert "  ✓ p1-g1  Luottamus kasvaa" in out
@@ -241,8 +241,7 @@ def test_stale_data_is_flagged_against_the_given_year(
     assert main(["status", str(monitored), "--year", "2026", "--lang", "en", "--no-cache"]) == 0
     out = capsys.readouterr().out
     assert (
-        "Status in 2026: 1 goals: 1 on track, 0 off track, 0 achieved, 0 without data; 1 indicators stale"
-        in out
+        "Status in 2026: Goals 1: on track 1, off track 0, achieved 0, no data 0; stale indicators 1" in out
     )
     assert "⚠ stale: a new value was due by 2025" in out
     # The name has no English version: the Finnish one is shown, marked.
@@ -326,3 +325,15 @@ def test_example_strategy(capsys: pytest.CaptureFixture[str]) -> None:
     # The trust-in-police series breaks in 2023 (a method change): no verdict across it.
     trust = next(g for g in goals if g["indicator"] == "luottamus-poliisiin")
     assert (trust["verdict"], trust["reason"]) == ("no-data", "break")
+
+
+def test_text_report_shows_no_control_characters(monitored: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = monitored / "priorities" / "p1.yaml"
+    text = path.read_text(encoding="utf-8").replace(
+        "title: Luottamus kasvaa", 'title: "\\e[31mpunainen\\rrivi\\u009b"'
+    )
+    path.write_text(text + "    status: proposed\n", encoding="utf-8")
+    assert main(["status", str(monitored), "--year", "2024", "--no-cache"]) == 0
+    out = capsys.readouterr().out
+    assert "  ✓ p1-g1  [31mpunainen rivi (ehdotettu)\n" in out
+    assert not any(ch in out for ch in "\x1b\r\x9b")

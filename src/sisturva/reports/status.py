@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -18,6 +19,14 @@ BARS = "▁▂▃▄▅▆▇█"
 BREAK = "┆"
 """Drawn between two series that are not comparable."""
 MARKS: Mapping[str, str] = {"on-track": "✓", "achieved": "★", "off-track": "✗", "no-data": "?"}
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
+def one_line(text: str) -> str:
+    """Record text on one line without control characters, so it cannot move the cursor or colour a terminal."""
+    return " ".join(_CONTROL.sub("", text).split())
 
 
 def sparkline(points: Sequence[Point]) -> str:
@@ -54,6 +63,7 @@ class _Words:
 
     def tx(self, text: Text | None) -> str:
         value, shown = localized(text, self.lang, self.default)
+        value = one_line(value)
         return value if shown == self.lang else f"{value} [{shown}]"
 
     def t(self, key: str, **values: object) -> str:
@@ -80,6 +90,10 @@ class _Words:
     def verdict(self, goal: GoalStatus) -> str:
         word = self.t("verdict." + goal.verdict)
         return f"{word} ({self.t('reason.' + goal.reason)})" if goal.reason else word
+
+    def goal_status(self, goal: GoalStatus) -> str:
+        """The status the goal's owners set, when it is not simply active."""
+        return "" if goal.goal_status == "active" else f" ({self.t('goal.' + goal.goal_status)})"
 
     def stale(self, goal_or_due: GoalStatus) -> str:
         return f"{self.t('stale')}: {self.t('stale.since', year=goal_or_due.due)}"
@@ -133,7 +147,7 @@ def text(status: Status, strategy: Strategy, lang: str = "fi") -> str:
         for g in p.goals:
             unit = w.unit(g.indicator)
             goal = strategy.goals[g.goal]
-            out.append(f"  {MARKS[g.verdict]} {g.goal}  {w.tx(goal.title)}")
+            out.append(f"  {MARKS[g.verdict]} {g.goal}  {w.tx(goal.title)}{w.goal_status(g)}")
             out.append(f"      {w.t('verdict')}: {w.verdict(g)}")
             if g.indicator:
                 record = strategy.indicators.get(g.indicator)
@@ -194,7 +208,7 @@ def markdown(status: Status, strategy: Strategy, lang: str = "fi") -> str:
             if g.stale:
                 verdict += f"; ⚠ {w.stale(g)}"
             cells = [
-                w.tx(strategy.goals[g.goal].title),
+                w.tx(strategy.goals[g.goal].title) + w.goal_status(g),
                 verdict,
                 sparkline(g.points),
                 w.measure(g.latest, unit),
