@@ -89,3 +89,19 @@ def test_review_from_a_subprocess(pull: Path) -> None:
         check=False,
     )
     assert done.returncode == 1 and json.loads(done.stdout)["counts"]["modified"] == 1
+
+
+def test_review_is_against_the_merge_base(
+    pull: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from .gitrepo import git
+
+    git(pull, "branch", "-f", "pr", "HEAD")
+    git(pull, "reset", "-q", "--hard", "HEAD~1")
+    write(pull, {"organisations/om.yaml": "id: om\nname: Oikeusministeriö\nkind: ministry\n"})
+    commit(pull, "main moves on")
+    monkeypatch.chdir(pull)
+    assert main(["review", "main", "pr", "--format", "json"]) == 1
+    body = json.loads(capsys.readouterr().out)
+    assert [c["id"] for c in body["changes"]] == ["poha-viestinta"]
+    assert body["head"]["revision"] == "pr"

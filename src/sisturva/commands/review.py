@@ -10,7 +10,11 @@ from .diff import comparison, sides
 
 def collect(path: str | None, base: str, head: str, use_cache: bool = True) -> Review:
     """The review of a change as data."""
-    found = sides(path, base, head, use_cache=use_cache)
+    # What the pull request changes: against the merge base, as GitHub shows it, so commits
+    # that reached the base branch meanwhile are not shown as reverted.
+    found = sides(path, f"{base}...{head}", None, use_cache=use_cache) if _plain(base, head) else None
+    if found is None:
+        found = sides(path, base, head, use_cache=use_cache)
     result = comparison(found)
     if not found.changes:
         return Review(result, (), ())
@@ -19,6 +23,16 @@ def collect(path: str | None, base: str, head: str, use_cache: bool = True) -> R
     rels = [c.rel for c in found.changes]
     people = reviewers(found.full("head"), found.base_records, result, rels)
     return Review(result, tuple(head_findings), tuple(people))
+
+
+def _plain(base: str, head: str) -> bool:
+    """Whether both are single revisions that can be joined as BASE...HEAD (else git's errors apply)."""
+    return (
+        bool(base and head)
+        and ".." not in base + head
+        and not (base + head).startswith("-")
+        and not head.startswith("-")
+    )
 
 
 def run(
