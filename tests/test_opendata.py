@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
 from sisturva.cli import main
@@ -67,18 +68,18 @@ def _conforms(files: dict[str, bytes], name: str) -> list[dict[str, str]]:
 
 def test_the_files_and_their_package() -> None:
     files = open_data(strategy())
-    names = {"strategy.json", "datapackage.json"}
+    names = {"strategy.json", "strategy.schema.json", "datapackage.json"}
     for table in TABLES:
         names |= {f"{table}.csv", f"{table}.schema.json"}
     assert set(files) == names
     package = json.loads(files["datapackage.json"])
     for resource in package["resources"]:
         assert resource["path"] in files
-        if "schema" in resource:
-            assert resource["schema"] in files
-    assert {r["path"] for r in package["resources"]} | {r.get("schema") for r in package["resources"]} >= (
-        names - {"datapackage.json"}
-    )
+        schema = resource.get("schema") or resource.get("jsonSchema")
+        assert schema in files
+    described = {r["path"] for r in package["resources"]}
+    described |= {r.get("schema") or r.get("jsonSchema") for r in package["resources"]}
+    assert described == names - {"datapackage.json"}
 
 
 def test_every_csv_matches_its_schema() -> None:
@@ -175,6 +176,22 @@ def test_strategy_json_holds_every_record_exactly() -> None:
     assert b'"euros":799999999.99' in content  # an exact JSON number, not a string or a rounded float
 
 
+def _valid_json(files: dict[str, bytes]) -> None:
+    schema = json.loads(files["strategy.schema.json"])
+    jsonschema.Draft202012Validator.check_schema(schema)
+    errors = list(jsonschema.Draft202012Validator(schema).iter_errors(json.loads(files["strategy.json"])))
+    assert not errors, errors[0].message
+
+
+def test_strategy_json_matches_its_schema() -> None:
+    files = open_data(strategy())
+    _valid_json(files)
+    broken = json.loads(files["strategy.json"])
+    broken["commitments"][0]["commitments"][0]["progress"] = 101
+    validator = jsonschema.Draft202012Validator(json.loads(files["strategy.schema.json"]))
+    assert [e.message for e in validator.iter_errors(broken)] == ["101 is greater than the maximum of 100"]
+
+
 def test_output_is_deterministic() -> None:
     assert open_data(strategy()) == open_data(strategy())
 
@@ -185,6 +202,7 @@ def test_example_strategy() -> None:
     for table in TABLES:
         _conforms(files, table)
     _check_roundtrip(s, files["strategy.json"])
+    _valid_json(files)
 
 
 def test_render_writes_the_open_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

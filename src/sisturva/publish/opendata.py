@@ -77,6 +77,57 @@ def strategy_json(strategy: Strategy) -> bytes:
     return (_json(data) + "\n").encode("utf-8")
 
 
+def strategy_schema() -> bytes:
+    """A JSON Schema (2020-12) of strategy.json, from the same models that validate the repository."""
+    from pydantic.json_schema import models_json_schema
+
+    from ..models import SCHEMA_NAMES
+
+    kinds = list(SCHEMA_NAMES.values())
+    refs, top = models_json_schema([(m, "validation") for m in kinds], ref_template="#/$defs/{model}")
+    ref = {name: refs[(model, "validation")] for name, model in SCHEMA_NAMES.items()}
+
+    def array(name: str) -> dict[str, Any]:
+        return {"type": "array", "items": ref[name]}
+
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "strategy.schema.json",
+        "title": "A sisturva strategy as one document",
+        "type": "object",
+        "required": list(_TOP_KEYS),
+        "additionalProperties": False,
+        "properties": {
+            "format": {"const": "sisturva-strategy"},
+            "version": {"const": 1},
+            "settings": ref["settings"],
+            "strategy": {"anyOf": [ref["strategy"], {"type": "null"}]},
+            "organisations": array("organisation"),
+            "phenomena": array("phenomenon"),
+            "indicators": array("indicator"),
+            "priorities": array("priority"),
+            "commitments": array("commitments"),
+            "budgets": array("budget"),
+        },
+        "$defs": top["$defs"],
+    }
+    return (json.dumps(schema, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+_TOP_KEYS = (
+    "format",
+    "version",
+    "settings",
+    "strategy",
+    "organisations",
+    "phenomena",
+    "indicators",
+    "priorities",
+    "commitments",
+    "budgets",
+)
+
+
 def safe_cell(text: str) -> str:
     """A text cell that a spreadsheet shows as text: a leading formula character gets a `'` before it."""
     return "'" + text if text.startswith(FORMULA_START) else text
@@ -292,6 +343,7 @@ def _package(strategy: Strategy) -> bytes:
             "format": "json",
             "mediatype": "application/json",
             "encoding": "utf-8",
+            "jsonSchema": "strategy.schema.json",
             "description": "The whole strategy: settings, levels, organisations, phenomena, indicators, "
             "priorities with goals, commitments and budget plans",
         }
@@ -313,7 +365,7 @@ def _package(strategy: Strategy) -> bytes:
 
 
 def open_data(strategy: Strategy) -> dict[str, bytes]:
-    """Every open data file by name: strategy.json, CSV files with their Table Schemas, datapackage.json."""
+    """Every open data file by name: strategy.json and CSV files, each with its schema, and datapackage.json."""
     commitments, resources = _commitment_rows(strategy)
     rows = {
         "commitments": commitments,
@@ -321,7 +373,10 @@ def open_data(strategy: Strategy) -> dict[str, bytes]:
         "budgets": _budget_rows(strategy),
         "indicators": _indicator_rows(strategy),
     }
-    files: dict[str, bytes] = {"strategy.json": strategy_json(strategy)}
+    files: dict[str, bytes] = {
+        "strategy.json": strategy_json(strategy),
+        "strategy.schema.json": strategy_schema(),
+    }
     for name, (columns, key, _) in TABLES.items():
         files[f"{name}.csv"] = _csv(columns, rows[name])
         files[f"{name}.schema.json"] = table_schema(columns, key)
