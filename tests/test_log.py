@@ -145,3 +145,15 @@ def test_history_through_a_merge(
     monkeypatch.chdir(repo)
     steps = _steps(capsys, ["log", "poha-viestinta"])
     assert [(s["message"], s["change"]) for s in steps] == [("Haarassa", "modified"), ("Aloitus", "added")]
+
+
+def test_kind_picks_between_records_with_the_same_id(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(repo)
+    assert main(["log", "poliisihallitus", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["kind"] == "organisations"
+    assert main(["log", "poliisihallitus", "--kind", "budgets", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["kind"] == "budgets"
+    assert main(["log", "poliisihallitus", "--kind", "nonsense"]) == 2
+    assert "unknown kind 'nonsense'" in capsys.readouterr().err

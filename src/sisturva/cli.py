@@ -172,10 +172,13 @@ def status(
 
 
 RepoOpt = Annotated[
-    str | None, typer.Option("-C", "--repo", help="Strategy repository (or a folder inside it); default: here.")
+    str | None,
+    typer.Option("-C", "--repo", help="Strategy repository (or a folder inside it); default: here."),
 ]
 LangOpt = Annotated[str, typer.Option("--lang", help="Language of the report: fi, sv or en.")]
-RevArg = Annotated[str | None, typer.Argument(help="A commit, branch or tag; BASE...HEAD uses the merge base.")]
+RevArg = Annotated[
+    str | None, typer.Argument(help="A commit, branch or tag; BASE...HEAD uses the merge base.")
+]
 
 
 class DiffFormat(StrEnum):
@@ -205,8 +208,12 @@ class LogFormat(StrEnum):
 def diff(
     base: RevArg = None,
     head: RevArg = None,
-    staged: Annotated[bool, typer.Option("--staged", "--cached", help="Compare BASE (HEAD) with the index.")] = False,
-    format: Annotated[DiffFormat, typer.Option("--format", "-f", help="text, markdown or json.")] = DiffFormat.text,
+    staged: Annotated[
+        bool, typer.Option("--staged", "--cached", help="Compare BASE (HEAD) with the index.")
+    ] = False,
+    format: Annotated[
+        DiffFormat, typer.Option("--format", "-f", help="text, markdown or json.")
+    ] = DiffFormat.text,
     exit_code: Annotated[bool, typer.Option("--exit-code", help="Exit 1 when there are changes.")] = False,
     no_findings: Annotated[
         bool, typer.Option("--no-findings", help="Do not compare findings (only the changed files are read).")
@@ -227,13 +234,16 @@ def log(
     record: Annotated[str, typer.Argument(metavar="ID", help="The id of a record (any kind).")],
     format: Annotated[LogFormat, typer.Option("--format", "-f", help="text or json.")] = LogFormat.text,
     rev: Annotated[str, typer.Option("--rev", help="Follow the history back from this revision.")] = "HEAD",
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="The record's kind when ids collide, e.g. budgets.")
+    ] = None,
     lang: LangOpt = "fi",
     repo: RepoOpt = None,
 ) -> None:
     """The history of one record across commits: when, who, what changed."""
     from .commands.log import run
 
-    _emit(run(repo, record, rev, format.value, lang, _color(format.value)))
+    _emit(run(repo, record, rev, format.value, lang, _color(format.value), kind))
 
 
 @app.command()

@@ -8,10 +8,16 @@ from . import Outcome
 
 
 def run(
-    path: str | None, record_id: str, rev: str, fmt: str, lang: str = "fi", color: bool = False
+    path: str | None,
+    record_id: str,
+    rev: str,
+    fmt: str,
+    lang: str = "fi",
+    color: bool = False,
+    kind: str | None = None,
 ) -> Outcome:
     """The record's history in `fmt` (text or json)."""
     from ..reports.diff import render_log as render
 
-    found = history(Git(path), record_id, rev)
+    found = history(Git(path), record_id, rev, kind)
     return Outcome(render(found, fmt, lang, color), 0)
