@@ -5,12 +5,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sisturva.cli import main
 from sisturva.documents import parse
-from sisturva.models import Measure
+from sisturva.models import Goal, Indicator, Measure, Observation
 from sisturva.reports.status import sparkline
-from sisturva.status import VERDICTS, Point, expected_value, status
+from sisturva.status import VERDICTS, Point, expected_value, indicator_status, status, verdict
 from sisturva.strategy import Strategy, build
 
 from .conftest import MINIMAL, PROJECT, write_tree
@@ -337,3 +339,41 @@ def test_text_report_shows_no_control_characters(monitored: Path, capsys: pytest
     out = capsys.readouterr().out
     assert "  ✓ p1-g1  [31mpunainen rivi (ehdotettu)\n" in out
     assert not any(ch in out for ch in "\x1b\r\x9b")
+
+
+RANK = {"off-track": 0, "on-track": 1, "achieved": 2}
+
+
+@given(
+    base=st.integers(-1000, 1000),
+    change=st.integers(-500, 500),
+    years=st.integers(1, 10),
+    seen=st.integers(1, 12),
+    value=st.integers(-2000, 2000),
+    better=st.integers(0, 100),
+    direction=st.sampled_from(["higher-is-better", "lower-is-better"]),
+)
+def test_a_better_value_never_gets_a_worse_verdict(
+    base: int, change: int, years: int, seen: int, value: int, better: int, direction: str
+) -> None:
+    goal = Goal(
+        id="p1-g1",
+        title="x",
+        indicator="i",
+        baseline=Measure(year=2020, value=Decimal(base)),
+        target=Measure(year=2020 + years, value=Decimal(base + change)),
+    )
+    step = better if direction == "higher-is-better" else -better
+    verdicts = []
+    for observed in (value, value + step):
+        indicator = Indicator(
+            id="i",
+            name="x",
+            unit="%",
+            direction=direction,  # type: ignore[arg-type]
+            observations=[Observation(year=2020 + seen, value=Decimal(observed))],
+        )
+        found, reason, _ = verdict(goal, indicator_status(indicator, 2030))
+        assert reason is None
+        verdicts.append(RANK[found])
+    assert verdicts[0] <= verdicts[1]
