@@ -307,9 +307,11 @@ def test_all_formats_together_and_linked(
     assert (out / "data/strategy.json").is_file()
     page = (out / "sv/priorities/p1.html").read_text(encoding="utf-8")
     assert '<a href="../../strategy.sv.md">Hela strategin som ett dokument</a>' in page
-    assert 'href="../../data/strategy.json"' in page
-    linked = set(re.findall(r'href="../../data/([^"]+)"', page))
+    assert '<a href="../data.html">Öppna data' in page
+    listing = (out / "sv/data.html").read_text(encoding="utf-8")
+    linked = set(re.findall(r'href="../data/([^"]+)"', listing))
     assert linked == {p.name for p in (out / "data").iterdir()}
+    assert "strategy.json" in linked
     only = tmp_path / "document"
     assert main(["render", str(repo), "--out", str(only), "--format", "markdown", "--lang", "fi"]) == 0
     assert sorted(p.name for p in only.iterdir()) == [".sisturva-render", "strategy.fi.md"]

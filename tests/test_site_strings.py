@@ -42,9 +42,11 @@ def test_every_key_the_templates_use_exists() -> None:
     families: set[str] = set()
     for path in PACKAGED_TEMPLATES.glob("*.html"):
         text = path.read_text(encoding="utf-8")
-        used.update(re.findall(r"""\bt[f]?\(["']([a-z_.-]+)["']\)""", text))
+        used.update(re.findall(r"""\bt\(["']([a-z_.-]+)["']\)""", text))
+        used.update(re.findall(r"""["']([a-z_.-]+)["']\|t\b""", text))
         used.update(re.findall(r"""h\.tf\(["']([a-z_.-]+)["']""", text))
         families.update(re.findall(r"""\bt\(["']([a-z_.-]+\.)["'] ~""", text))
+        families.update(re.findall(r"""\(["']([a-z_.-]+\.)["'] ~ [\w.]+\)\|t\b""", text))
     assert len(used) > 50
     assert families <= set(FAMILIES), families - set(FAMILIES)
     for prefix in families:

@@ -7,12 +7,16 @@ import os
 import pickle
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import UsageError
 from ..findings import exit_code
 from ..models import LANGUAGES
 from ..strategy import Strategy
 from . import Outcome
+
+if TYPE_CHECKING:
+    import jinja2
 
 FORMATS = ("site", "markdown", "data", "all")
 MARKER = ".sisturva-render"
@@ -73,16 +77,6 @@ def _bundle(open_data: Callable[[Strategy], dict[str, bytes]], strategy: Strateg
     return pickle.dumps(open_data(strategy), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _data_names() -> list[str]:
-    """The open data files' names, known before they are made (the site links to them)."""
-    from ..publish.opendata import TABLES
-
-    names = ["strategy.json"]
-    for name in TABLES:
-        names += [f"{name}.csv", f"{name}.schema.json"]
-    return [*names, "datapackage.json"]
-
-
 def run(path: str | None, out: str, lang: str | None, fmt: str, use_cache: bool = True) -> Outcome:
     """Render the strategy at `path` into `out`."""
     from ..reports.findings import text
@@ -99,29 +93,26 @@ def run(path: str | None, out: str, lang: str | None, fmt: str, use_cache: bool 
         report = text(list(strategy.findings), {"summary": "nothing rendered: fix these first"}, False)
         return Outcome("", exit_code(errors), report)
 
-    from ..publish.site import in_background
+    from ..publish import site
 
     # The document and the open data are computed beside the site, in other processes when large.
     big = len(strategy.commitment_owner) >= PARALLEL_COMMITMENTS
     pending: dict[str, Callable[[], bytes]] = {}
     documents: dict[str, str] = {}
-    data: list[str] = []
     if "markdown" in parts:
         from ..publish.markdown import document
 
         for code in langs:
             name = f"strategy.{code}.md"
-            pending[name] = in_background(functools.partial(_document, document, strategy, code), big)
+            pending[name] = site.in_background(functools.partial(_document, document, strategy, code), big)
             documents[code] = name
     if "data" in parts:
         from ..publish.opendata import open_data
 
-        pending["data/"] = in_background(functools.partial(_bundle, open_data, strategy), big)
-        data = [f"data/{name}" for name in _data_names()]
+        pending["data/"] = site.in_background(functools.partial(_bundle, open_data, strategy), big)
     files: dict[str, bytes] = {}
+    page_env: tuple[jinja2.Environment, site.Extras] | None = None
     if "site" in parts:
-        from ..publish import site
-
         override = loaded.root / (strategy.settings.templates or "templates")
         env = site.environment(override if override.is_dir() else None)
         extras = site.Extras(
@@ -130,19 +121,21 @@ def run(path: str | None, out: str, lang: str | None, fmt: str, use_cache: bool 
             changes=site.recent_changes(loaded.root),
             versions=site.versions(loaded.root),
             documents=documents,
-            data=tuple(data),
+            data="data" in parts,
         )
         files.update(site.render(strategy, langs, env, extras))
+        page_env = env, extras
     for name, collect in pending.items():
         if name == "data/":
-            files.update((f"data/{k}", v) for k, v in pickle.loads(collect()).items())
+            data: dict[str, bytes] = pickle.loads(collect())
+            files.update((f"data/{k}", v) for k, v in data.items())
+            if page_env is not None:
+                files.update(site.render_data_pages(strategy, langs, *page_env, list(data)))
         else:
             files[name] = collect()
     files[MARKER] = b"This folder is written by `sisturva render` and replaced as a whole on each run.\n"
 
-    from ..publish.site import publish
-
-    done = publish(out_path, files)
+    done = site.publish(out_path, files)
     shown = os.path.relpath(out_path) if not out_path.is_absolute() else str(out_path)
     summary = (
         f"rendered {len(files)} files into {shown} in {', '.join(langs)}: "

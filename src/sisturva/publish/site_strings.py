@@ -146,6 +146,15 @@ STRINGS: dict[str, tuple[str, str, str]] = {
         "Öppna data (JSON och CSV med beskrivningar)",
         "Open data (JSON and CSV with their schemas)",
     ),
+    "data.title": ("Avoin data", "Öppna data", "Open data"),
+    "data.intro": (
+        "Strategia yhtenä JSON-tiedostona sekä sitoumukset, talousarviot ja mittarit CSV-tiedostoina. "
+        "Kunkin CSV-tiedoston sarakkeet on kuvattu sen Table Schema -tiedostossa.",
+        "Strategin som en JSON-fil samt åtaganden, budgetar och indikatorer som CSV-filer. "
+        "Kolumnerna i varje CSV-fil beskrivs i dess Table Schema-fil.",
+        "The strategy as one JSON file, and commitments, budgets and indicators as CSV files. "
+        "The columns of each CSV file are described in its Table Schema file.",
+    ),
     "footer.made": ("Julkaistu sisturva-työkalulla.", "Publicerad med sisturva.", "Published with sisturva."),
     "status.priority.preparing": ("Valmisteilla", "Under beredning", "Preparing"),
     "status.priority.active": ("Toiminnassa", "Aktiv", "Active"),
