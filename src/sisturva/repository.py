@@ -5,6 +5,8 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -64,7 +66,10 @@ def _from_cache(path: str, raw: bytes, entry: object) -> Document | None:
 
 
 def _workers(todo: list[SourceFile]) -> int:
-    if not hasattr(os, "fork") or sum(len(s.raw or b"") for s in todo) < PARALLEL_BYTES:
+    # Fork only where it is safe and cheap: Linux, and no other threads that could hold a lock.
+    if not sys.platform.startswith("linux") or threading.active_count() > 1:
+        return 1
+    if sum(len(s.raw or b"") for s in todo) < PARALLEL_BYTES:
         return 1
     try:
         cores = len(os.sched_getaffinity(0))
