@@ -75,6 +75,11 @@ class Git:
         self.display = display_prefix(self.root, bool(start) and os.path.isabs(str(start)))
         out = self._run(["rev-parse", "--is-inside-work-tree", "--show-toplevel"], cwd=self.root, check=False)
         lines = out.stdout.decode("utf-8", "replace").splitlines()
+        if b"dubious ownership" in out.stderr:
+            raise RevisionError(
+                f"git refuses {self.display or './'} (owned by another user); trust it with "
+                f"`git config --global --add safe.directory {self.root}`"
+            )
         if out.returncode != 0 or len(lines) < 2 or lines[0] != "true":
             raise RevisionError(
                 f"{self.display or './'}: not inside a git work tree; run `git init` and commit, "
