@@ -7,11 +7,13 @@ import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..diff import Comparison, FieldChange, MoneyRow, RecordChange, Section
 from ..findings import Finding
-from ..history import History
+
+if TYPE_CHECKING:
+    from ..history import History
 
 LIMIT = 65_536
 """GitHub's maximum length of a comment body."""
