@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -327,8 +327,11 @@ def _where(path: str) -> str:
     return path if rel.startswith("..") else rel
 
 
-def _template_error(error: BaseException) -> TemplateError:
-    """`template:line: message` from a Jinja error, found in the rewritten traceback."""
+def _template_error(error: BaseException) -> TemplateError | None:
+    """`template:line: message` from a Jinja error, found in the rewritten traceback.
+
+    None when no template is to blame: the error came from our own code, a bug to show as it is.
+    """
     message = getattr(error, "message", None) or str(error) or type(error).__name__
     if isinstance(error, jinja2.TemplateSyntaxError):
         name = error.filename or error.name or "template"
@@ -339,7 +342,16 @@ def _template_error(error: BaseException) -> TemplateError:
     if frames:
         frame = frames[-1]
         return TemplateError(f"{_where(frame.filename)}:{frame.lineno}: {message}")
-    return TemplateError(f"template: {message}")
+    if isinstance(error, jinja2.TemplateError):
+        return TemplateError(f"template: {message}")
+    return None
+
+
+def _raise_template_error(error: BaseException) -> NoReturn:
+    found = _template_error(error)
+    if found is None:
+        raise error
+    raise found from None
 
 
 # Errors a template can cause by itself (an undefined name, a sandbox refusal, a bad filter call).
@@ -447,7 +459,7 @@ def render(
             chooser_env, chooser_base = language(env, strategy, common, strategy.settings.languages[0])
             chooser = chooser_env.get_template("languages.html").render(chooser_base)
         except _TEMPLATE_FAULTS as error:
-            raise _template_error(error) from None
+            _raise_template_error(error)
     finally:
         if was_enabled:
             gc.enable()
@@ -512,7 +524,7 @@ def _render_jobs(
             html = template.render({**base, **page.values, "here": page.here, "up": up})
             files[f"{lang}/{page.here}"] = html.encode("utf-8")
     except _TEMPLATE_FAULTS as error:
-        raise _template_error(error) from None
+        _raise_template_error(error)
     return files
 
 
