@@ -56,19 +56,31 @@ def strictdoc_input(root: Path, items: int, seed: int = 5) -> Path:
 
 
 def doorstop_input(root: Path, items: int, seed: int = 5) -> Path:
-    """A git repository holding one Doorstop document of `items` items; returns the root."""
+    """A git repository of two linked Doorstop documents, `items` items in all; returns the root.
+
+    One item in twenty is a goal (SYS); the rest are commitments (REQ) linking to one to three
+    goals, as commitments serve goals in a strategy.
+    """
     rng = random.Random(seed)
-    folder = root / "reqs"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / ".doorstop.yml").write_text(
-        "settings:\n  digits: 4\n  prefix: REQ\n  sep: ''\n", encoding="utf-8"
-    )
-    for n in range(1, items + 1):
-        (folder / f"REQ{n:04d}.yml").write_text(
-            "active: true\nderived: false\nheader: ''\n"
-            f"level: 1.{n}\nlinks: []\nnormative: true\nref: ''\nreviewed: null\n"
-            f"text: |\n  {_sentence(rng)}\n  {_sentence(rng)}\n",
-            encoding="utf-8",
-        )
+    goals = max(1, items // 20)
+    documents = (("SYS", goals, None), ("REQ", items - goals, "SYS"))
+    for prefix, count, parent in documents:
+        folder = root / prefix.lower()
+        folder.mkdir(parents=True, exist_ok=True)
+        settings = f"settings:\n  digits: 4\n  prefix: {prefix}\n  sep: ''\n"
+        if parent:
+            settings += f"  parent: {parent}\n"
+        (folder / ".doorstop.yml").write_text(settings, encoding="utf-8")
+        for n in range(1, count + 1):
+            links = ""
+            if parent:
+                targets = sorted(rng.sample(range(1, goals + 1), min(goals, rng.randint(1, 3))))
+                links = "".join(f"\n- {parent}{t:04d}: null" for t in targets)
+            (folder / f"{prefix}{n:04d}.yml").write_text(
+                "active: true\nderived: false\nheader: ''\n"
+                f"level: 1.{n}\nlinks:{links or ' []'}\nnormative: true\nref: ''\nreviewed: null\n"
+                f"text: |\n  {_sentence(rng)}\n  {_sentence(rng)}\n",
+                encoding="utf-8",
+            )
     subprocess.run(["git", "init", "-q", str(root)], check=True)
     return root
