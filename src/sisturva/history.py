@@ -120,6 +120,27 @@ def locate(git: Git, commit: str, names: Iterable[str], kinds: Sequence[str]) ->
     return None
 
 
+def _moved_from(
+    git: Git, parent: str, commit: str, rel: str, names: set[str], kind: str
+) -> tuple[str, str, str] | None:
+    """(kind, id, file) in `parent` of a record that `commit` brought into `rel` from another file.
+
+    A move changes both files in the same commit, so only that commit's other changed files are
+    read: cheap however large the repository is.
+    """
+    folder = "priorities" if kind == "goals" else kind
+    changes = git.changed(Revision("", parent), Revision("", commit))
+    candidates = [c for c in changes if c.old is not None and c.rel != rel and c.rel.startswith(folder + "/")]
+    blobs = git.blobs(c.old.oid for c in candidates if c.old is not None)
+    for change in candidates:
+        assert change.old is not None
+        found = extract(change.rel, git.display + change.rel, blobs.get(change.old.oid), names)
+        hit = _find(found, kind, names)
+        if hit:
+            return kind, hit[0], change.rel
+    return None
+
+
 def history(git: Git, record_id: str, rev: str = "HEAD", kind: str | None = None) -> History:
     """Every commit that changed the record, following renamed ids and moves between files."""
     import re
@@ -165,7 +186,7 @@ def history(git: Git, record_id: str, rev: str = "HEAD", kind: str | None = None
             break
         # The record appeared in this file: it may have come from another file (a move, a renamed file).
         parent = git.parent(steps[-1].commit.id)
-        moved = locate(git, parent, sorted(names), (kind_found,)) if parent else None
+        moved = _moved_from(git, parent, steps[-1].commit.id, rel, names, kind_found) if parent else None
         if parent is None or moved is None:
             break
         arrival = steps.pop()
