@@ -325,3 +325,17 @@ def test_extra_sections_appear_in_every_format(
     _well_formed(out)
     main(["diff", base, head, "--no-findings"])
     assert "Lisäosio | <b>" in capsys.readouterr().out
+
+
+def test_deleted_and_unreadable_work_tree_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = init(tmp_path / "repo")
+    write(repo, dict(MINIMAL))
+    commit(repo, "first")
+    monkeypatch.chdir(repo)
+    write(repo, {"organisations/sm.yaml": None, "organisations/notes.yml": "id: x\n"})
+    assert main(["diff", "--format", "json", "--exit-code"]) == 1
+    body = json.loads(capsys.readouterr().out)
+    assert [(c["id"], c["change"]) for c in body["changes"]] == [("sm", "removed")]
+    assert "SIS015" in {f["code"] for f in body["findings"]["introduced"]}
