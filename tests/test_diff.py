@@ -308,7 +308,7 @@ def test_extra_sections_appear_in_every_format(
     from sisturva.commands import diff as command
     from sisturva.diff import Section
 
-    def builder(sides: command.Sides, result: Comparison) -> Section:
+    def builder(sides: command.Sides, result: Comparison, lang: str) -> Section:
         rows = tuple((r.organisation, str(r.year)) for r in result.money)
         return Section(
             "extra", "Lisäosio | <b>", ("Organisaatio", "Vuosi"), rows, {"rows": len(rows)}, ("huom",)

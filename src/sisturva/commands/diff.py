@@ -128,9 +128,17 @@ class Sides:
         return found
 
 
-SectionBuilder = Callable[[Sides, Comparison], Section | None]
-SECTIONS: list[SectionBuilder] = []
-"""Further parts of the report (e.g. budget alignment before and after); each sees both sides."""
+SectionBuilder = Callable[[Sides, Comparison, str], Section | None]
+
+
+def _alignment(found: Sides, result: Comparison, lang: str) -> Section | None:
+    from .align import alignment_section
+
+    return alignment_section(found, result, lang)
+
+
+SECTIONS: list[SectionBuilder] = [_alignment]
+"""Further parts of the report, each seeing both sides: by default the money a change moves against each plan."""
 
 
 def _files_key(files: list[SourceFile]) -> str:
@@ -157,7 +165,7 @@ def sides(
     return Sides(git, base_rev, head_rev, use_cache)
 
 
-def comparison(found: Sides, with_findings: bool = True) -> Comparison:
+def comparison(found: Sides, with_findings: bool = True, lang: str = "fi") -> Comparison:
     """What changed between the two sides, as data."""
     changes = compare(found.base_records, found.head_records)
     rows = money(found.base_records, found.head_records)
@@ -176,7 +184,7 @@ def comparison(found: Sides, with_findings: bool = True) -> Comparison:
         findings_checked=with_findings,
         changed_paths=found.changed_paths,
     )
-    extra = tuple(s for s in (builder(found, result) for builder in SECTIONS) if s is not None)
+    extra = tuple(s for s in (builder(found, result, lang) for builder in SECTIONS) if s is not None)
     if extra:
         from dataclasses import replace
 
@@ -199,6 +207,6 @@ def run(
     """Compare two revisions and present the result in `fmt`."""
     from ..reports.diff import render
 
-    result = comparison(sides(path, base, head, staged, use_cache), with_findings)
+    result = comparison(sides(path, base, head, staged, use_cache), with_findings, lang)
     changed = bool(result.changes or result.introduced or result.resolved)
     return Outcome(render(result, fmt, lang, color), 1 if exit_code and changed else 0)

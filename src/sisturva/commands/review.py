@@ -8,14 +8,14 @@ from . import Outcome
 from .diff import comparison, sides
 
 
-def collect(path: str | None, base: str, head: str, use_cache: bool = True) -> Review:
+def collect(path: str | None, base: str, head: str, use_cache: bool = True, lang: str = "fi") -> Review:
     """The review of a change as data."""
     # What the pull request changes: against the merge base, as GitHub shows it, so commits
     # that reached the base branch meanwhile are not shown as reverted.
     found = sides(path, f"{base}...{head}", None, use_cache=use_cache) if _plain(base, head) else None
     if found is None:
         found = sides(path, base, head, use_cache=use_cache)
-    result = comparison(found)
+    result = comparison(found, lang=lang)
     if not found.changes:
         return Review(result, (), ())
     touched = set(result.changed_paths)
@@ -41,5 +41,5 @@ def run(
     """Review a change and present it in `fmt` (markdown, json or github)."""
     from ..reports.review import render
 
-    review = collect(path, base, head, use_cache)
+    review = collect(path, base, head, use_cache, lang)
     return Outcome(render(review, fmt, lang), exit_code([*review.touched, *review.comparison.introduced]))
