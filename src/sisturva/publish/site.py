@@ -424,7 +424,8 @@ def render_data_pages(
     """The open data page of each language, listing the files in `data/` (known once they are made)."""
     common = _common(strategy, langs, extras)
     page = _Page("data.html", "data.html", {"files": list(names)})
-    return _render_jobs(env, strategy, common, [(lang, page) for lang in langs])
+    prepared = {lang: language(env, strategy, common, lang) for lang in langs}
+    return _render_jobs(prepared, [(lang, page) for lang in langs])
 
 
 def render(
@@ -438,13 +439,22 @@ def render(
     pages = list(_pages(strategy, common["idx"]))
     jobs: list[_Job] = [(lang, page) for lang in langs for page in pages]
     workers = _workers(len(jobs))
+    # Each language's templates are compiled once, here, before any worker starts (Jinja folds
+    # `"key"|t` into the language's text as it compiles, so compiled code differs by language).
+    prepared = {lang: language(env, strategy, common, lang) for lang in langs}
+    try:
+        for lang_env, _ in prepared.values():
+            for name in sorted({page.template for page in pages}):
+                lang_env.get_template(name)
+    except _TEMPLATE_FAULTS as error:
+        _raise_template_error(error)
     was_enabled = gc.isenabled()
     gc.disable()  # templates build many short-lived acyclic objects; collecting them costs ~10 %
     try:
         # Pages are dealt out round-robin so every process gets a like mix of small and large ones.
-        pending = [_fork_render(env, strategy, common, jobs[w::workers]) for w in range(1, workers)]
+        pending = [_fork_render(prepared, jobs[w::workers]) for w in range(1, workers)]
         try:
-            files = _render_jobs(env, strategy, common, jobs[::workers])
+            files = _render_jobs(prepared, jobs[::workers])
         except BaseException:
             for collect in pending:  # reap the children before giving up: no process is left behind
                 with contextlib.suppress(TemplateError):
@@ -452,9 +462,7 @@ def render(
             raise
         for share, collect in zip(range(1, workers), pending, strict=True):
             result = collect()
-            files.update(
-                result if result is not None else _render_jobs(env, strategy, common, jobs[share::workers])
-            )
+            files.update(result if result is not None else _render_jobs(prepared, jobs[share::workers]))
         try:
             chooser_env, chooser_base = language(env, strategy, common, strategy.settings.languages[0])
             chooser = chooser_env.get_template("languages.html").render(chooser_base)
@@ -508,17 +516,15 @@ def language(
     return lang_env, base
 
 
-def _render_jobs(
-    env: jinja2.Environment, strategy: Strategy, common: Mapping[str, Any], jobs: Sequence[_Job]
-) -> dict[str, bytes]:
+_Prepared = Mapping[str, tuple[jinja2.Environment, dict[str, Any]]]
+
+
+def _render_jobs(prepared: _Prepared, jobs: Sequence[_Job]) -> dict[str, bytes]:
     """Render the (language, page) jobs; a template's fault becomes a `TemplateError`."""
     files: dict[str, bytes] = {}
-    bases: dict[str, tuple[jinja2.Environment, dict[str, Any]]] = {}
     try:
         for lang, page in jobs:
-            if lang not in bases:
-                bases[lang] = language(env, strategy, common, lang)
-            lang_env, base = bases[lang]
+            lang_env, base = prepared[lang]
             template = lang_env.get_template(page.template)
             up = "../" * page.here.count("/")
             html = template.render({**base, **page.values, "here": page.here, "up": up})
@@ -528,14 +534,12 @@ def _render_jobs(
     return files
 
 
-def _fork_render(
-    env: jinja2.Environment, strategy: Strategy, common: Mapping[str, Any], jobs: Sequence[_Job]
-) -> Callable[[], dict[str, bytes] | None]:
+def _fork_render(prepared: _Prepared, jobs: Sequence[_Job]) -> Callable[[], dict[str, bytes] | None]:
     """Render `jobs` in a forked child; the returned function collects its pages (None: render here)."""
 
     def work() -> object:
         try:
-            return _render_jobs(env, strategy, common, jobs)
+            return _render_jobs(prepared, jobs)
         except TemplateError as error:
             return str(error)
 
