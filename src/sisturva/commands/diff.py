@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
@@ -16,6 +16,7 @@ from ..sources import SourceFile
 from . import Outcome
 
 if TYPE_CHECKING:
+    from ..documents import Document
     from ..strategy import Strategy
 
 Side = Literal["base", "head"]
@@ -39,14 +40,6 @@ class Sides:
         """The record files that differ, from git's tree diff."""
         return self.git.changed(self.base, self.head)
 
-    def _changed_files(self, side: Side) -> list[SourceFile]:
-        entries: dict[str, Entry] = {}
-        for change in self.changes:
-            entry = change.old if side == "base" else change.new
-            if entry is not None:
-                entries[change.rel] = entry
-        return self.git.sources(entries, self.base if side == "base" else self.head)
-
     def _build(self, files: list[SourceFile], store: cache.Store | None) -> Strategy:
         from ..repository import bulk, parse_sources
         from ..strategy import build
@@ -55,12 +48,42 @@ class Sides:
         with bulk():
             return build(docs)
 
-    def _records(self, side: Side) -> Records:
+    def documents(self, side: Side, rels: Iterable[str] | None = None) -> list[tuple[str, Document]]:
+        """Parsed files of one side (default: the changed ones), each file read and parsed once per run.
+
+        Report sections (e.g. alignment) ask here so they reuse what the diff already parsed.
+        """
         from ..documents import parse
 
+        rev = self.base if side == "base" else self.head
+        if rels is None:
+            entries = {
+                c.rel: e for c in self.changes if (e := c.old if side == "base" else c.new) is not None
+            }
+        else:
+            wanted = list(rels)
+            if rev.commit is None and rev.spec != INDEX:
+                entries = {rel: Entry("100644", "", rel) for rel in wanted if (self.git.root / rel).exists()}
+            else:
+                tree = self._tree(side)
+                entries = {rel: tree[rel] for rel in wanted if rel in tree}
+        memo: dict[str, Document] = self.__dict__.setdefault(f"_docs_{side}", {})
+        todo = {rel: entry for rel, entry in entries.items() if rel not in memo}
         # A handful of files parse faster than the whole parse cache loads; no aggregate is built.
-        files = self._changed_files(side)
-        return load_records((s.rel, parse(s.display, s.raw)) for s in files if s.raw is not None)
+        for source in self.git.sources(todo, rev) if todo else []:
+            if source.raw is not None:
+                memo[source.rel] = parse(source.display, source.raw)
+        return [(rel, memo[rel]) for rel in entries if rel in memo]
+
+    def _tree(self, side: Side) -> dict[str, Entry]:
+        name = f"_tree_{side}"
+        if name not in self.__dict__:
+            self.__dict__[name] = self.git.tree(self.base if side == "base" else self.head)
+        tree: dict[str, Entry] = self.__dict__[name]
+        return tree
+
+    def _records(self, side: Side) -> Records:
+        return load_records(self.documents(side))
 
     @cached_property
     def base_records(self) -> Records:
