@@ -547,7 +547,7 @@ def text(result: Comparison, lang: str = "fi", color: bool = False) -> str:
     words = labels(lang)
     kinds = KIND_NAMES.get(lang, KIND_NAMES["fi"])
     console = Console(
-        width=110, force_terminal=color, no_color=not color, highlight=False, soft_wrap=True, emoji=False
+        width=160, force_terminal=color, no_color=not color, highlight=False, soft_wrap=True, emoji=False
     )
     base = side_name(result.base.spec, result.base.commit)
     head = side_name(result.head.spec, result.head.commit)
@@ -686,7 +686,7 @@ def log_text(found: History, lang: str = "fi", color: bool = False) -> str:
     words = labels(lang)
     kinds = KIND_NAMES.get(lang, KIND_NAMES["fi"])
     console = Console(
-        width=110, force_terminal=color, no_color=not color, highlight=False, soft_wrap=True, emoji=False
+        width=160, force_terminal=color, no_color=not color, highlight=False, soft_wrap=True, emoji=False
     )
     with console.capture() as captured:
         console.print(f"[bold]{escape(kinds.get(found.kind, found.kind))} {escape(found.id)}[/]")
