@@ -17,6 +17,8 @@ install: $(STAMP)
 ## The main job on the shipped example strategy.
 run: $(STAMP)
 	$(BIN)/sisturva validate strategy
+	$(BIN)/sisturva align strategy --format text
+	$(BIN)/sisturva status strategy
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
