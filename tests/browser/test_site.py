@@ -8,6 +8,7 @@ import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
@@ -16,6 +17,9 @@ from sisturva.cli import main
 from sisturva.models import LocalizedText
 from sisturva.repository import load
 from tests.conftest import PROJECT
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Dialog
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -186,3 +190,44 @@ def test_narrow_screen_has_no_horizontal_scroll(site: Path, server: str, browser
         )
         assert overflow <= 0, f"{rel}: {overflow}px wider than the screen"
     context.close()
+
+
+def test_hostile_record_text_stays_text_in_the_browser(tmp_path: Path, browser: object) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    from tests.conftest import MINIMAL, write_tree
+    from tests.test_render import HOSTILE_PRIORITY, LONG_WORD
+
+    repo = write_tree(tmp_path / "repo", {**MINIMAL, "priorities/p1.yaml": HOSTILE_PRIORITY})
+    out = tmp_path / "out"
+    assert main(["render", str(repo), "--out", str(out), "--no-cache", "--format", "site"]) == 0
+    handler = functools.partial(_Quiet, directory=str(out))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        context = browser.new_context(viewport={"width": 360, "height": 740})  # type: ignore[attr-defined]
+        page = context.new_page()
+        dialogs: list[str] = []
+
+        def seen(dialog: Dialog) -> None:
+            dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", seen)
+        for lang in ("fi", "sv"):
+            page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/{lang}/priorities/p1.html")
+            assert "<script>alert(1)</script>" in page.get_by_role("heading", level=1).inner_text()
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 0, f"{lang}: the long word makes the page {overflow}px too wide"
+            results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA}})
+            assert results.response["violations"] == []
+            if lang == "fi":
+                assert LONG_WORD in page.content()
+        assert page.locator("script").count() == 0
+        assert dialogs == []
+        context.close()
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

@@ -90,7 +90,7 @@ def index(strategy: Strategy) -> Index:
     """The reverse references the pages need."""
     by_goal: dict[str, list[tuple[str, Commitment]]] = defaultdict(list)
     for org, item in strategy.all_commitments():
-        for goal_id in item.goals:
+        for goal_id in dict.fromkeys(item.goals):  # a goal named twice lists the commitment once
             by_goal[goal_id].append((org, item))
     goals_by_indicator: dict[str, list[Goal]] = defaultdict(list)
     for goal in strategy.goals.values():
