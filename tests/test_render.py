@@ -243,6 +243,11 @@ def test_refuses_to_replace_a_folder_it_did_not_make(
     assert (precious / "notes.txt").read_text() == "keep me"
     assert render(repo, repo) == 2
     assert render(repo, repo.parent) == 2
+    site = tmp_path / "site"
+    assert render(repo, site) == 0
+    (tmp_path / "link").symlink_to(site)
+    assert render(repo, tmp_path / "link") == 2
+    assert "symbolic link" in capsys.readouterr().err
     assert (repo / "sisturva.yaml").is_file()
 
 

@@ -52,6 +52,8 @@ def formats(given: str) -> set[str]:
 
 def _check_out(out: Path, root: Path) -> None:
     """Refuse an output folder whose replacement would lose files that sisturva did not make."""
+    if out.is_symlink():
+        raise UsageError(f"--out {out}: is a symbolic link; give the folder it points to")
     target = out.absolute().resolve()
     cwd = Path.cwd().resolve()
     for precious in (root.resolve(), cwd):
