@@ -13,11 +13,11 @@ from types import ModuleType
 
 import pytest
 
-from sisturva import repository
+from sisturva import cache, repository
 from sisturva.cli import main
 from sisturva.commands import validate as validate_command
 
-from .conftest import PROJECT, snapshot
+from .conftest import MINIMAL, PROJECT, snapshot
 
 
 def _generator() -> ModuleType:
@@ -178,3 +178,15 @@ def test_an_edit_that_keeps_size_and_time_is_still_seen(
     (broken / "organisations" / "uusi.yaml").write_text("id: uusi\nkind: ministry\n", encoding="utf-8")
     code, findings = _validate([str(broken)], capsys)
     assert (code, [f["code"] for f in findings]) == (1, ["SIS102"])
+
+
+def test_a_cache_written_by_a_forked_child_is_complete_when_validate_returns(
+    broken: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(cache, "BACKGROUND_ENTRIES", 0)
+    expected = _validate([str(broken), "--no-cache"], capsys)
+    assert _validate([str(broken)], capsys) == expected
+    parse_cache = next(p for p in _cache_files() if p.name.startswith("parse-"))
+    store = cache.Store(parse_cache.name[: -len(".pickle")])
+    assert len(store.entries) == len(MINIMAL)  # every file's parse result, readable
+    assert _validate([str(broken)], capsys) == expected

@@ -7,13 +7,18 @@ import hashlib
 import io
 import os
 import pickle
+import sys
 import tempfile
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
 FORMAT = 1
 """Bumped whenever the parser's output could change, so an old cache is never trusted."""
 MAX_ENTRIES = 200_000
+BACKGROUND_ENTRIES = 500
+"""From this many entries a cache is written by a forked child while the command goes on."""
 
 
 def code_stamp() -> str:
@@ -120,6 +125,41 @@ class Store:
                 del entries[key]
         _save(self.path, entries)
         self._dirty = False
+
+    def save_beside(self) -> Callable[[], None]:
+        """Start `save` in a forked child, so a large cache is written while the caller works on.
+
+        Returns the function that waits for the write to finish. Small caches, other systems and
+        threaded callers write here and now.
+        """
+        if not (self.enabled and self._dirty and self._entries is not None):
+            return _nothing
+        if (
+            len(self._entries) < BACKGROUND_ENTRIES
+            or not sys.platform.startswith("linux")
+            or threading.active_count() > 1
+        ):
+            self.save()
+            return _nothing
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child's coverage is not collected
+            status = 1
+            try:
+                self.save()
+                status = 0
+            finally:
+                os._exit(status)
+        self._dirty = False
+
+        def wait() -> None:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+
+        return wait
+
+
+def _nothing() -> None:
+    return None
 
 
 def store_name(kind: str, root: Path) -> str:

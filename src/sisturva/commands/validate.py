@@ -103,9 +103,10 @@ def collect(path: str | None, strict: bool = False, use_cache: bool = True) -> t
 
     store = cache.Store(cache.store_name("parse", root), enabled=use_cache)
     docs = parse_sources(files, store)
+    written = store.save_beside()
     with bulk():
         strategy = build(docs)
-    store.save()
+    written()
     findings = list(strategy.findings)
     if strict:
         findings = strictened(findings)
