@@ -73,3 +73,35 @@ def test_start_up_imports_no_heavy_library() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate"],
+        ["validate", "--strict", "-f", "json"],
+        ["validate", "--format=github", "--no-cache"],
+        ["validate", "--format", "text", "--strict"],
+    ],
+)
+def test_plain_validate_answers_as_typer_does(
+    args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import typer
+
+    monkeypatch.chdir(PROJECT / "strategy" / "priorities")
+    assert main(args) == 0
+    quick = capsys.readouterr().out
+    try:
+        code = app(args=args, prog_name="sisturva", standalone_mode=False)
+    except typer.Exit as done:
+        code = done.exit_code
+    assert code in (0, None)
+    assert capsys.readouterr().out == quick
+    assert "0 errors" in quick or '"error": 0' in quick
+
+
+@pytest.mark.parametrize("args", [["validate", "-f", "yaml"], ["validate", "a", "b"]])
+def test_unusual_validate_calls_go_through_typer(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(args) == 2
+    assert "Usage: sisturva validate" in capsys.readouterr().err
