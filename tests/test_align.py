@@ -569,3 +569,53 @@ def test_alignment_section_between_commits_and_of_the_index(tmp_path: Path) -> N
     deltas = alignment_deltas(sides(str(repo), "HEAD~1", "HEAD"))
     assert [(d.year, d.allocated, d.over_after, d.remaining_after) for d in deltas] == expected
     assert alignment_deltas(sides(str(repo), "HEAD", "HEAD")) == ()
+
+
+def test_diff_and_review_show_the_alignment_delta(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from . import gitrepo
+
+    repo = _git_repo(tmp_path)
+    rel = "commitments/hatakeskuslaitos.yaml"
+    path = repo / rel
+    path.write_text(
+        _with_extra_commitment({rel: path.read_text(encoding="utf-8")}, "120000")[rel], encoding="utf-8"
+    )
+    gitrepo.commit(repo, "more money")
+    expected_fi = "| Hätäkeskuslaitos | 2024 |   | +120 000 € |   | 30 000 € yli kohdennuksen |"
+
+    assert main(["diff", "HEAD~1", "HEAD", "-C", str(repo)]) == 0
+    text = plain(capsys.readouterr().out)
+    block = text.split("Muutokset budjettikytkentään\n", 1)[1].splitlines()
+    assert block[1].split() == [
+        "Hätäkeskuslaitos",
+        "2024",
+        "+120",
+        "000",
+        "€",
+        "30",
+        "000",
+        "€",
+        "yli",
+        "kohdennuksen",
+    ]
+
+    assert main(["diff", "HEAD~1", "HEAD", "-C", str(repo), "-f", "markdown"]) == 0
+    assert expected_fi in plain(capsys.readouterr().out)
+
+    assert main(["diff", "HEAD~1", "HEAD", "-C", str(repo), "-f", "json"]) == 0
+    (delta,) = json.loads(capsys.readouterr().out)["alignment"]
+    assert (delta["organisation"], delta["year"], delta["committed"], delta["over"]["after"]) == (
+        "hatakeskuslaitos",
+        2024,
+        {"before": 260000, "after": 380000},
+        30000,
+    )
+
+    main(["review", "HEAD~1", "HEAD", "-C", str(repo), "--lang", "en"])
+    review = plain(capsys.readouterr().out)
+    assert "#### Changes to budget alignment" in review
+    assert "| Hätäkeskuslaitos | 2024 |   | +€120,000 |   | €30,000 over the allocation |" in review
+    assert "SIS304" in review  # the over-commitment, introduced by the change
+
+    main(["review", "HEAD~1", "HEAD", "-C", str(repo), "-f", "json"])
+    assert json.loads(capsys.readouterr().out)["alignment"][0]["remaining_after"] == -30000

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from ..align import YearDelta
     from ..diff import Comparison, Section
     from ..strategy import Strategy
-    from .diff import Sides
+    from .diff import Side, Sides
 
 FORMAT_NAMES = ("text", "markdown", "json", "github")
 """The formats of `reports.align.FORMATS`, named here so a cached answer imports no report code."""
@@ -153,24 +153,16 @@ def touched_organisations(rels: Iterable[str]) -> set[str]:
     return orgs
 
 
-def _side_strategy(found: Sides, side: str, orgs: set[str]) -> Strategy:
+def _side_strategy(found: Sides, side: Side, orgs: set[str]) -> Strategy:
     """A strategy of just the touched organisations' files on one side (what their figures need)."""
-    from ..documents import parse
-    from ..gitsource import INDEX, Entry
     from ..repository import bulk
     from ..strategy import build
 
-    rev = found.base if side == "base" else found.head
     wanted = [f"{folder}/{org}.yaml" for org in sorted(orgs) for folder in (*PLAN_FOLDERS, "organisations")]
-    if rev.commit is None and rev.spec != INDEX:
-        # The work tree: an entry without a blob id is read from the disk.
-        entries = {rel: Entry("100644", "", rel) for rel in wanted if (found.git.root / rel).is_file()}
-    else:
-        tree = found.git.tree(rev)
-        entries = {rel: tree[rel] for rel in wanted if rel in tree}
-    files = found.git.sources(entries, rev)
+    # Through the diff's own reader, so files it has already parsed are not read again.
+    docs = found.documents(side, wanted)
     with bulk():
-        return build([(s.rel, parse(s.display, s.raw)) for s in files if s.raw is not None])
+        return build(docs)
 
 
 def alignment_deltas(found: Sides) -> tuple[YearDelta, ...]:
