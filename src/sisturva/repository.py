@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import gc
 import os
-import pickle
-import sys
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import cache
+from . import cache, forking
 from .documents import Document, parse
 from .findings import Finding
 from .sources import SourceFile, find_root, read_tree
@@ -66,53 +63,20 @@ def _from_cache(path: str, raw: bytes, entry: object) -> Document | None:
 
 
 def _workers(todo: list[SourceFile]) -> int:
-    # Fork only where it is safe and cheap: Linux, and no other threads that could hold a lock.
-    if not sys.platform.startswith("linux") or threading.active_count() > 1:
+    if not forking.can_fork() or sum(len(s.raw or b"") for s in todo) < PARALLEL_BYTES:
         return 1
-    if sum(len(s.raw or b"") for s in todo) < PARALLEL_BYTES:
-        return 1
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not on Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, MAX_WORKERS))
+    return max(1, min(forking.cores(), MAX_WORKERS))
 
 
 def _fork_parse(sources: list[SourceFile]) -> Callable[[], list[Entry] | None]:
     """Parse `sources` in a forked child; the returned function collects its results (None: failed)."""
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child's coverage is not collected
-        status = 1
-        try:
-            os.close(read_end)
-            gc.disable()
-            payload = pickle.dumps(
-                [_entry(parse(s.display, s.raw or b"")) for s in sources], protocol=pickle.HIGHEST_PROTOCOL
-            )
-            with os.fdopen(write_end, "wb") as out:
-                out.write(payload)
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write_end)
+    collect = forking.fork(lambda: [_entry(parse(s.display, s.raw or b"")) for s in sources])
 
-    def collect() -> list[Entry] | None:
-        try:
-            with os.fdopen(read_end, "rb") as incoming:
-                payload = incoming.read()
-        finally:
-            _, status = os.waitpid(pid, 0)
-        if status != 0:
-            return None
-        try:
-            # Our own child's output, through a private pipe: trusted like our own memory.
-            entries = pickle.loads(payload)
-        except Exception:  # a child that died half-way: parse here instead
-            return None
-        return entries if isinstance(entries, list) and len(entries) == len(sources) else None
+    def entries() -> list[Entry] | None:
+        found = collect()
+        return found if isinstance(found, list) and len(found) == len(sources) else None
 
-    return collect
+    return entries
 
 
 def _parse_many(todo: list[SourceFile]) -> list[Document]:

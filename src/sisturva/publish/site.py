@@ -7,7 +7,6 @@ import datetime
 import functools
 import gc
 import os
-import pickle
 import shutil
 import subprocess
 import tempfile
@@ -23,6 +22,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
+from .. import forking
 from ..align import YearFigures
 from ..errors import SisturvaError, TemplateError
 from ..models import Commitment, Goal, Indicator, Organisation, Period, Priority, Text
@@ -397,12 +397,9 @@ _Job = tuple[str, _Page]
 
 
 def _workers(jobs: int) -> int:
-    if not hasattr(os, "fork") or jobs < PARALLEL_PAGES:
+    if not forking.can_fork() or jobs < PARALLEL_PAGES:
         return 1
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not on Linux
-        cores = os.cpu_count() or 1
+    cores = forking.cores()
     return max(1, min(cores, MAX_WORKERS))
 
 
@@ -543,7 +540,7 @@ def _fork_render(prepared: _Prepared, jobs: Sequence[_Job]) -> Callable[[], dict
         except TemplateError as error:
             return str(error)
 
-    collect = _fork(work)
+    collect = forking.fork(work)
 
     def pages() -> dict[str, bytes] | None:
         result = collect()
@@ -554,54 +551,9 @@ def _fork_render(prepared: _Prepared, jobs: Sequence[_Job]) -> Callable[[], dict
     return pages
 
 
-def _fork(work: Callable[[], object]) -> Callable[[], object]:
-    """Run `work` in a forked child; the returned function waits for its result (None: it failed)."""
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child's coverage is not collected
-        status = 1
-        try:
-            os.close(read_end)
-            gc.disable()
-            payload = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(write_end, "wb") as out:
-                out.write(payload)
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write_end)
-
-    def collect() -> object:
-        try:
-            with os.fdopen(read_end, "rb") as incoming:
-                payload = incoming.read()
-        finally:
-            _, status = os.waitpid(pid, 0)
-        if status != 0:
-            return None
-        try:
-            # Our own child's output, through a private pipe: trusted like our own memory.
-            return pickle.loads(payload)
-        except Exception:  # a child that died half-way: the caller works it out here instead
-            return None
-
-    return collect
-
-
 def in_background(work: Callable[[], bytes], big: bool) -> Callable[[], bytes]:
-    """Start `work` in a forked process when `big` (and the system can fork); call the result to get it.
-
-    A child that fails for any reason is retried in this process, so errors surface as they would.
-    """
-    if not big or not hasattr(os, "fork"):
-        return work
-    collect = _fork(work)
-
-    def result() -> bytes:
-        found = collect()
-        return found if isinstance(found, bytes) else work()
-
-    return result
+    """Start `work` (a document or data bundle) in a forked process when `big`; call the result to get it."""
+    return forking.in_background(work, big, bytes)
 
 
 def _static(env: jinja2.Environment, name: str) -> bytes:
