@@ -619,3 +619,23 @@ def test_diff_and_review_show_the_alignment_delta(tmp_path: Path, capsys: pytest
 
     main(["review", "HEAD~1", "HEAD", "-C", str(repo), "-f", "json"])
     assert json.loads(capsys.readouterr().out)["alignment"][0]["remaining_after"] == -30000
+
+
+def test_plain_align_calls_skip_typer_and_others_do_not() -> None:
+    from sisturva.cli import _plain_align
+
+    assert _plain_align(["align", "repo", "-f", "json", "--lang", "en", "--strict"]) == (
+        "repo",
+        "json",
+        "en",
+        True,
+        False,
+    )
+    assert _plain_align(["align"]) == (None, "text", "fi", False, False)
+    for args in (["align", "--org", "sm"], ["align", "-f", "xml"], ["align", "--help"], ["validate"]):
+        assert _plain_align(args) is None
+
+
+def test_a_bad_option_value_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["align", "--lang", "de"]) == 2
+    assert "de" in capsys.readouterr().err

@@ -185,6 +185,40 @@ def align(
     _emit(run(path, fmt, lang.value, org, year, strict, not no_cache, _color(fmt)))
 
 
+def _plain_align(args: list[str]) -> tuple[str | None, str, str, bool, bool] | None:
+    """The options of a plain `align [PATH] [-f F] [--lang L] [--strict] [--no-cache]`, else None.
+
+    As for `validate`: a cached answer takes milliseconds and typer's conversion costs more.
+    """
+    if not args or args[0] != "align":
+        return None
+    path: str | None = None
+    options = {"--format": "text", "--lang": "fi"}
+    choices = {"--format": {f.value for f in AlignFormat}, "--lang": {lang.value for lang in Lang}}
+    flags = {"--strict": False, "--no-cache": False}
+    rest = args[1:]
+    index = 0
+    while index < len(rest):
+        arg = "--format" if rest[index] == "-f" else rest[index]
+        if arg in flags:
+            flags[arg] = True
+        elif arg in options and index + 1 < len(rest) and rest[index + 1] in choices[arg]:
+            index += 1
+            options[arg] = rest[index]
+        elif arg and not arg.startswith("-") and path is None:
+            path = arg
+        else:
+            return None
+        index += 1
+    return path, options["--format"], options["--lang"], flags["--strict"], flags["--no-cache"]
+
+
+def _align(path: str | None, fmt: str, lang: str, strict: bool, no_cache: bool) -> None:
+    from .commands.align import run
+
+    _emit(run(path, fmt, lang, None, None, strict, not no_cache, _color(fmt)))
+
+
 class StatusFormat(StrEnum):
     """Formats of a status report."""
 
@@ -311,6 +345,9 @@ def main(argv: list[str] | None = None) -> int:
         plain = _plain_validate(sys.argv[1:] if argv is None else list(argv))
         if plain is not None:
             _validate(*plain)
+        plain_align = _plain_align(sys.argv[1:] if argv is None else list(argv))
+        if plain_align is not None:
+            _align(*plain_align)
         result = app(args=argv, prog_name="sisturva", standalone_mode=False)
     except typer.Exit as done:
         return done.exit_code
