@@ -179,7 +179,7 @@ def _listed(uses: Sequence[tuple[str, Decimal]], unit: str) -> str:
     return "(" + ", ".join(shown) + more + ")"
 
 
-_ID_BEFORE = re.compile(r"(?:^|[\s{,])id:[ \t]+\Z")
+_ID_VALUE = re.compile(r"id:[ \t]+(['\"]?)([a-z0-9]+(?:-[a-z0-9]+)*)\1(?=\s|[,}]|\Z)")
 
 
 class Locator:
@@ -193,6 +193,7 @@ class Locator:
 
     def __init__(self, strategy: Strategy) -> None:
         self.s = strategy
+        self._ids: dict[str, dict[str, tuple[int, int] | None]] = {}
 
     def finding(self, code: str, message: str, kind: str, record: str, sub: Path = ()) -> Finding:
         """A finding at the record (kind, id), or at `sub` inside it, as `Strategy.finding` places it."""
@@ -202,33 +203,35 @@ class Locator:
             spot: tuple[int, int] | None = None
             if doc.text is not None:
                 if kind == "commitments" and sub == ("id",):
-                    spot = self._id(doc.text, record)
+                    spot = self._id(located.rel, doc.text, record)
                 elif located.loc == () and len(sub) == 1 and isinstance(sub[0], str):
                     spot = _top_level(doc.text, sub[0])
             if spot is not None:
                 return make(code, message, doc.path, spot[0], spot[1], record)
         return self.s.finding(code, message, kind, record, sub)
 
-    def _id(self, text: str, record: str) -> tuple[int, int] | None:
-        spots: list[int] = []
-        at = text.find(record)
-        while at != -1:
-            after = at + len(record)
-            quote = text[at - 1] if at and text[at - 1] in "'\"" else ""
-            if quote and text[after : after + 1] != quote:
-                quote = "?"
-            closed = after + (1 if quote else 0)
-            ends = closed == len(text) or text[closed] in " \t\r\n,}#"
-            if (
-                quote != "?"
-                and ends
-                and _ID_BEFORE.search(text, max(0, at - len(quote) - 8), at - len(quote))
-            ):
-                spots.append(at - len(quote))
-            at = text.find(record, after)
-        if len(spots) != 1:
-            return None
-        return _line_col(text, spots[0])
+    def _id(self, rel: str, text: str, record: str) -> tuple[int, int] | None:
+        index = self._ids.get(rel)
+        if index is None:
+            index = self._ids[rel] = _id_index(text)
+        return index.get(record)
+
+
+def _id_index(text: str) -> dict[str, tuple[int, int] | None]:
+    """Where each `id: value` of a file's text is, in one pass (None for a value written twice)."""
+    index: dict[str, tuple[int, int] | None] = {}
+    line, last = 1, 0
+    for match in _ID_VALUE.finditer(text):
+        start = match.start()
+        if start and text[start - 1] not in " \t\n{,":
+            continue  # e.g. `previous_ids:`
+        offset = match.start(1)
+        line += text.count("\n", last, offset)
+        last = offset
+        value = match.group(2)
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        index[value] = None if value in index else (line, column)
+    return index
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:
