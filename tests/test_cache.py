@@ -15,7 +15,6 @@ import pytest
 
 from sisturva import cache, repository
 from sisturva.cli import main
-from sisturva.commands import validate as validate_command
 
 from .conftest import MINIMAL, PROJECT, snapshot
 
@@ -166,7 +165,7 @@ def test_an_edit_that_keeps_size_and_time_is_still_seen(
     broken: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # Trust file stamps at once (normally only after a few seconds), so the stamp path is used.
-    monkeypatch.setattr(validate_command, "RACY_NS", 0)
+    monkeypatch.setattr(cache, "RACY_NS", 0)
     assert _validate([str(broken)], capsys)[0] == 1
     assert _validate([str(broken)], capsys)[0] == 1
     path = broken / "commitments" / "poliisihallitus.yaml"

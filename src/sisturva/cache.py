@@ -7,12 +7,18 @@ import hashlib
 import io
 import os
 import pickle
+import stat
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
+
+from . import __version__
+from .layout import FOLDER_NAMES, SINGLE_FILE_NAMES
+from .sources import SourceFile, display_prefix
 
 FORMAT = 1
 """Bumped whenever the parser's output could change, so an old cache is never trusted."""
@@ -165,3 +171,55 @@ def _nothing() -> None:
 def store_name(kind: str, root: Path) -> str:
     """A cache file name per kind and repository, so two repositories do not evict each other."""
     return f"{kind}-{hashlib.sha1(str(root).encode()).hexdigest()[:16]}"
+
+
+RACY_NS = 3_000_000_000
+"""Entries changed this recently (ns) are not trusted by their stamps alone; their bytes are read."""
+
+
+def content_key(files: list[SourceFile], options: tuple[object, ...]) -> str:
+    """A whole result's key: the files' names and bytes, the options and the code."""
+    digest = hashlib.sha1(f"{__version__}\0{FORMAT}\0{options!r}".encode())
+    for source in files:
+        digest.update(source.display.encode() + b"\0")
+        if source.raw is not None:
+            digest.update(blob_id(source.raw).encode())
+        elif source.problem is not None:
+            digest.update(source.problem.code.encode())
+    return digest.hexdigest()
+
+
+def stamp_key(root: Path, absolute: bool, options: tuple[object, ...]) -> tuple[str, bool]:
+    """A key from the names and file-system stamps of the layout's entries, without opening a file.
+
+    Also whether it can be trusted: an entry changed in the last seconds might change again within
+    the clock's resolution, unseen (git's "racy" files), so its bytes must be read.
+    """
+    prefix = display_prefix(root, absolute)
+    digest = hashlib.sha1(f"{__version__}\0{FORMAT}\0{options!r}\0{root}\0{prefix}".encode())
+    recent = time.time_ns() - RACY_NS
+    trusted = True
+
+    def stamp(name: str, info: os.stat_result) -> None:
+        nonlocal trusted
+        digest.update(
+            f"{name}\0{info.st_mode}\0{info.st_ino}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\n".encode()
+        )
+        if info.st_mtime_ns >= recent or info.st_ctime_ns >= recent:
+            trusted = False
+
+    for name in (*SINGLE_FILE_NAMES, *FOLDER_NAMES):
+        try:
+            info = os.lstat(root / name)
+        except OSError:
+            digest.update(f"{name}\0-\n".encode())
+            continue
+        stamp(name, info)
+        if stat.S_ISDIR(info.st_mode):
+            try:
+                entries = sorted(os.scandir(root / name), key=lambda entry: entry.name)
+                for entry in entries:
+                    stamp(f"{name}/{entry.name}", entry.stat(follow_symlinks=False))
+            except OSError:
+                return "", False
+    return "stat:" + digest.hexdigest(), trusted

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import __version__, cache
+from .. import cache
 from ..errors import UsageError
 from ..findings import did_you_mean, exit_code, strictened
 from ..sources import SourceFile, find_root, read_tree
 from . import Outcome
-from .validate import _stat_key
 
 if TYPE_CHECKING:
     from ..align import YearDelta
@@ -26,18 +24,6 @@ FORMAT_NAMES = ("text", "markdown", "json", "github")
 """The formats of `reports.align.FORMATS`, named here so a cached answer imports no report code."""
 KEEP_ENTRIES = 16
 """Cache entries kept per repository (results and stamp keys): enough for the usual option sets."""
-
-
-def _result_key(files: list[SourceFile], options: tuple[object, ...]) -> str:
-    """The whole result depends only on the files (names and bytes), the options and the code."""
-    digest = hashlib.sha1(f"{__version__}\0{cache.FORMAT}\0{options!r}".encode())
-    for source in files:
-        digest.update(source.display.encode() + b"\0")
-        if source.raw is not None:
-            digest.update(cache.blob_id(source.raw).encode())
-        elif source.problem is not None:
-            digest.update(source.problem.code.encode())
-    return digest.hexdigest()
 
 
 def run(
@@ -59,7 +45,7 @@ def run(
     # Like `validate`, an unchanged tree is answered from a cached result: first by the files'
     # stamps without reading them, then by their content.
     results = cache.Store(cache.store_name("align", root), enabled=use_cache)
-    stamps, trusted = _stat_key(root, absolute, strict) if use_cache else ("", False)
+    stamps, trusted = cache.stamp_key(root, absolute, options) if use_cache else ("", False)
     stat_key = f"{stamps}\0{options!r}" if stamps else ""
     if stat_key:
         known = results.get(stat_key)
@@ -67,7 +53,7 @@ def run(
         if found is not None:
             return found
     files = read_tree(root, absolute=absolute)
-    key = _result_key(files, options)
+    key = cache.content_key(files, options)
     found = _cached(results, key)
     if found is None:
         found = _compute(root, files, fmt, lang, organisation, year, strict, use_cache, color)
