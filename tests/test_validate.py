@@ -278,3 +278,30 @@ def test_one_bad_commitment_does_not_hide_the_others(repo: Path, capsys: pytest.
         ("SIS103", "commitments/poliisihallitus.yaml", 14, 15, "poha-rikki"),
         ("SIS201", "commitments/poliisihallitus.yaml", 17, 13, "poha-kolmas"),
     ]
+
+
+def test_repeated_entries_within_a_plan_and_a_group(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    budget = MINIMAL["budgets/poliisihallitus.yaml"]
+    budget = budget.replace(
+        "      - {year: 2022, euros: 800000000, allocated: 200000}\n",
+        "      - {year: 2022, euros: 800000000, allocated: 200000}\n      - {year: 2022, euros: 1}\n"
+        "  - id: 26.10.01\n    name: Toinen\n",
+    )
+    budget = budget.replace(
+        "performance_targets:\n", "performance_targets:\n  - {id: turvallisuuden-tunne, title: Sama}\n"
+    )
+    (repo / "budgets" / "poliisihallitus.yaml").write_text(budget)
+    (repo / "priorities" / "p1.yaml").write_text(
+        MINIMAL["priorities/p1.yaml"].replace(
+            "group: {members: [sm, poliisihallitus]}",
+            "group: {subgroups: [{id: a, name: A}, {id: a, name: B}]}",
+        )
+    )
+    code, findings = _findings(repo, capsys)
+    assert code == 1
+    assert sorted((f["code"], f["message"]) for f in findings) == [
+        ("SIS202", "budget line '26.10.01' appears twice in this plan"),
+        ("SIS202", "performance target 'turvallisuuden-tunne' appears twice in this plan"),
+        ("SIS202", "subgroup 'a' appears twice in this priority"),
+        ("SIS202", "year 2022 appears twice in line '26.10.01'"),
+    ]

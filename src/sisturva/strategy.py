@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -27,6 +27,8 @@ from .models import (
     StrategyDoc,
 )
 from .validation import validate_model
+
+T = TypeVar("T")
 
 DEFAULT_SETTINGS = Settings.model_validate(
     {"schema": 1, "languages": ["fi"], "planning_years": {"start": 2000}}
@@ -213,6 +215,15 @@ def _refs(
         builder.at("SIS201", f"unknown {noun} '{ref}'{did_you_mean(ref, known)}", rel, loc, record_id)
 
 
+def _repeats(values: Iterable[T]) -> Iterator[tuple[int, T]]:
+    """(index, value) of every value that already came earlier in `values`."""
+    seen: set[T] = set()
+    for index, value in enumerate(values):
+        if value in seen:
+            yield index, value
+        seen.add(value)
+
+
 def _text_fields(value: object, loc: Path) -> Iterator[tuple[LocalizedText | str, Path]]:
     """Every piece of text for people inside a model, with its data path."""
     if isinstance(value, LocalizedText):
@@ -338,17 +349,10 @@ def build(docs: Iterable[tuple[str, Document]]) -> Strategy:
         if pr.group.chair:
             members.append((pr.group.chair, ("group", "chair")))
         members.extend((m, ("group", "members", i)) for i, m in enumerate(pr.group.members))
-        seen_sub: set[str] = set()
+        for si, sub_id in _repeats(sub.id for sub in pr.group.subgroups):
+            message = f"subgroup '{sub_id}' appears twice in this priority"
+            b.at("SIS202", message, rel, ("group", "subgroups", si, "id"), pr.id)
         for si, sub in enumerate(pr.group.subgroups):
-            if sub.id in seen_sub:
-                b.at(
-                    "SIS202",
-                    f"subgroup '{sub.id}' appears twice in this priority",
-                    rel,
-                    ("group", "subgroups", si, "id"),
-                    pr.id,
-                )
-            seen_sub.add(sub.id)
             if sub.chair:
                 members.append((sub.chair, ("group", "subgroups", si, "chair")))
             members.extend((m, ("group", "subgroups", si, "members", i)) for i, m in enumerate(sub.members))
@@ -468,38 +472,16 @@ def build(docs: Iterable[tuple[str, Document]]) -> Strategy:
     for org, budget in budgets.items():
         rel = b.where[("budgets", org)].rel
         _refs(b, orgs, "organisations", "organisation", [(org, ("organisation",))], rel, None)
-        seen_lines: set[str] = set()
+        for li, line_id in _repeats(line.id for line in budget.lines):
+            message = f"budget line '{line_id}' appears twice in this plan"
+            b.at("SIS202", message, rel, ("lines", li, "id"), org)
         for li, line in enumerate(budget.lines):
-            if line.id in seen_lines:
-                b.at(
-                    "SIS202",
-                    f"budget line '{line.id}' appears twice in this plan",
-                    rel,
-                    ("lines", li, "id"),
-                    org,
-                )
-            seen_lines.add(line.id)
-            years = [a.year for a in line.amounts]
-            for ai, year in enumerate(years):
-                if year in years[:ai]:
-                    b.at(
-                        "SIS202",
-                        f"year {year} appears twice in line '{line.id}'",
-                        rel,
-                        ("lines", li, "amounts", ai, "year"),
-                        org,
-                    )
-        seen_targets: set[str] = set()
-        for ti, target in enumerate(budget.performance_targets):
-            if target.id in seen_targets:
-                b.at(
-                    "SIS202",
-                    f"performance target '{target.id}' appears twice in this plan",
-                    rel,
-                    ("performance_targets", ti, "id"),
-                    org,
-                )
-            seen_targets.add(target.id)
+            for ai, year in _repeats(a.year for a in line.amounts):
+                message = f"year {year} appears twice in line '{line.id}'"
+                b.at("SIS202", message, rel, ("lines", li, "amounts", ai, "year"), org)
+        for ti, target_id in _repeats(t.id for t in budget.performance_targets):
+            message = f"performance target '{target_id}' appears twice in this plan"
+            b.at("SIS202", message, rel, ("performance_targets", ti, "id"), org)
 
     _languages(b, settings)
     return Strategy(
