@@ -622,18 +622,16 @@ def test_diff_and_review_show_the_alignment_delta(tmp_path: Path, capsys: pytest
 
 
 def test_plain_align_calls_skip_typer_and_others_do_not() -> None:
-    from sisturva.cli import _plain_align
+    from sisturva.entry import QUICK, parse
 
-    assert _plain_align(["align", "repo", "-f", "json", "--lang", "en", "--strict"]) == (
-        "repo",
-        "json",
-        "en",
-        True,
-        False,
+    shape = QUICK["align"][0]
+    assert parse(shape, ["repo", "-f", "json", "--lang", "en", "--strict"]) == (
+        ["repo"],
+        {"--format": "json", "--lang": "en", "--strict": True},
     )
-    assert _plain_align(["align"]) == (None, "text", "fi", False, False)
-    for args in (["align", "--org", "sm"], ["align", "-f", "xml"], ["align", "--help"], ["validate"]):
-        assert _plain_align(args) is None
+    assert parse(shape, []) == ([], {})
+    for args in (["--org", "sm"], ["-f", "xml"], ["--help"], ["a", "b"]):
+        assert parse(shape, args) is None
 
 
 def test_a_bad_option_value_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:

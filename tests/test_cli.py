@@ -3,13 +3,16 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from sisturva.cli import app, main
+from sisturva.entry import quick
 from sisturva.findings import CODES
 
-from .conftest import PROJECT
+from .conftest import MINIMAL, PROJECT
+from .gitrepo import commit, init, write
 
 README = (PROJECT / "README.md").read_text(encoding="utf-8")
 COMMANDS = sorted(c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands)
@@ -65,6 +68,16 @@ def test_console_script_starts(tmp_path: object) -> None:
     assert "validate" in done.stdout
 
 
+def test_the_entry_point_loads_neither_typer_nor_pydantic() -> None:
+    # The quick path of `validate`, `diff`, `log`, … starts without the command-line library.
+    code = (
+        "import sys, sisturva.entry; "
+        "print(sorted(m for m in ('typer', 'pydantic', 'rich', 'yaml') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
 def test_start_up_imports_no_heavy_library() -> None:
     # `sisturva --help` must stay quick: these load inside the commands that need them.
     code = (
@@ -105,3 +118,63 @@ def test_plain_validate_answers_as_typer_does(
 def test_unusual_validate_calls_go_through_typer(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert main(args) == 2
     assert "Usage: sisturva validate" in capsys.readouterr().err
+
+
+@pytest.fixture
+def history(tmp_path: Path) -> Path:
+    """A repository of two commits: the second moves money in a commitment."""
+    repo = init(tmp_path / "hist")
+    write(repo, dict(MINIMAL))
+    commit(repo, "first")
+    rel = "commitments/poliisihallitus.yaml"
+    write(repo, {rel: MINIMAL[rel].replace("euros: 100000", "euros: 150000")})
+    commit(repo, "second", date="2024-02-01T12:00:00+02:00")
+    return repo
+
+
+QUICK_CALLS = [
+    ["diff", "HEAD~1", "HEAD"],
+    ["diff", "HEAD~1", "HEAD", "-f", "json", "--lang=en", "--exit-code"],
+    ["diff", "--cached", "--no-findings", "--format", "markdown"],
+    ["log", "poha-viestinta"],
+    ["log", "poha-viestinta", "--format=json", "--rev", "HEAD~1"],
+    ["review", "HEAD~1", "HEAD"],
+    ["review", "HEAD~1", "HEAD", "-f", "github", "--lang", "sv", "--no-cache"],
+    ["align", "--format", "markdown", "--lang", "sv"],
+]
+
+
+@pytest.mark.parametrize("args", QUICK_CALLS, ids=" ".join)
+def test_quick_path_answers_as_typer_does(
+    args: list[str], history: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import typer
+
+    monkeypatch.chdir(history)
+    assert quick(args) is not None
+    code = main(args)
+    quick_out = capsys.readouterr()
+    try:
+        typer_code = app(args=args, prog_name="sisturva", standalone_mode=False)
+    except typer.Exit as done:
+        typer_code = done.exit_code
+    assert (code, quick_out.out) == (typer_code or 0, capsys.readouterr().out)
+    assert quick_out.out.strip()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["diff", "--help"],
+        ["diff", "-f", "yaml"],
+        ["diff", "a", "b", "c"],
+        ["log"],
+        ["log", "x", "--rev"],
+        ["log", "x", "--rev", "-h"],
+        ["review", "HEAD"],
+        ["diff", "--", "HEAD"],
+        ["diff", "--exit-code=yes"],
+    ],
+)
+def test_unusual_calls_go_through_typer(args: list[str]) -> None:
+    assert quick(args) is None

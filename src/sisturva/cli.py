@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from enum import StrEnum
 from typing import Annotated
@@ -10,6 +9,7 @@ from typing import Annotated
 import typer
 from typer._click.exceptions import ClickException
 
+from . import entry
 from .commands import Outcome
 
 app = typer.Typer(
@@ -39,24 +39,8 @@ NoCache = Annotated[bool, typer.Option("--no-cache", help="Do not read or write 
 Strict = Annotated[bool, typer.Option("--strict", help="Warnings count as errors (exit 1).")]
 
 
-def _default_format(given: FindingFormat | None) -> str:
-    if given is not None:
-        return given.value
-    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-
-
-def _color(fmt: str) -> bool:
-    """Colour only text for a terminal, and never when NO_COLOR is set (no-color.org)."""
-    return fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-
-
 def _emit(outcome: Outcome) -> None:
-    if outcome.stdout:
-        sys.stdout.write(outcome.stdout)
-    if outcome.stderr:
-        sys.stderr.write(outcome.stderr)
-    sys.stdout.flush()
-    raise typer.Exit(outcome.code)
+    raise typer.Exit(entry.emit(outcome))
 
 
 @app.command()
@@ -70,48 +54,7 @@ def validate(
     no_cache: NoCache = False,
 ) -> None:
     """Check every file: schema, references, duplicates, languages."""
-    _validate(path, format, strict, no_cache)
-
-
-def _validate(path: str | None, format: FindingFormat | None, strict: bool, no_cache: bool) -> None:
-    from .commands.validate import run
-
-    fmt = _default_format(format)
-    _emit(run(path, fmt, strict, not no_cache, _color(fmt)))
-
-
-def _plain_validate(args: list[str]) -> tuple[str | None, FindingFormat | None, bool, bool] | None:
-    """The options of a plain `validate` call, or None for anything typer should parse.
-
-    CI runs `validate` on every push, and an unchanged tree answers from the cache in tens of
-    milliseconds; typer's parameter conversion imports pydantic (measured ≈ 0.2 s), so the
-    common spellings skip it. Anything else, `--help` included, goes through typer.
-    """
-    if not args or args[0] != "validate":
-        return None
-    path: str | None = None
-    fmt: FindingFormat | None = None
-    strict = no_cache = False
-    choices = {f.value: f for f in FindingFormat}
-    rest = args[1:]
-    index = 0
-    while index < len(rest):
-        arg = rest[index]
-        if arg == "--strict":
-            strict = True
-        elif arg == "--no-cache":
-            no_cache = True
-        elif arg in ("--format", "-f") and index + 1 < len(rest) and rest[index + 1] in choices:
-            index += 1
-            fmt = choices[rest[index]]
-        elif arg.startswith("--format=") and arg[9:] in choices:
-            fmt = choices[arg[9:]]
-        elif arg and not arg.startswith("-") and path is None:
-            path = arg
-        else:
-            return None
-        index += 1
-    return path, fmt, strict, no_cache
+    _emit(entry.validate(path, format.value if format else None, strict, no_cache))
 
 
 @app.command()
@@ -182,41 +125,7 @@ def align(
     from .commands.align import run
 
     fmt = format.value
-    _emit(run(path, fmt, lang.value, org, year, strict, not no_cache, _color(fmt)))
-
-
-def _plain_align(args: list[str]) -> tuple[str | None, str, str, bool, bool] | None:
-    """The options of a plain `align [PATH] [-f F] [--lang L] [--strict] [--no-cache]`, else None.
-
-    As for `validate`: a cached answer takes milliseconds and typer's conversion costs more.
-    """
-    if not args or args[0] != "align":
-        return None
-    path: str | None = None
-    options = {"--format": "text", "--lang": "fi"}
-    choices = {"--format": {f.value for f in AlignFormat}, "--lang": {lang.value for lang in Lang}}
-    flags = {"--strict": False, "--no-cache": False}
-    rest = args[1:]
-    index = 0
-    while index < len(rest):
-        arg = "--format" if rest[index] == "-f" else rest[index]
-        if arg in flags:
-            flags[arg] = True
-        elif arg in options and index + 1 < len(rest) and rest[index + 1] in choices[arg]:
-            index += 1
-            options[arg] = rest[index]
-        elif arg and not arg.startswith("-") and path is None:
-            path = arg
-        else:
-            return None
-        index += 1
-    return path, options["--format"], options["--lang"], flags["--strict"], flags["--no-cache"]
-
-
-def _align(path: str | None, fmt: str, lang: str, strict: bool, no_cache: bool) -> None:
-    from .commands.align import run
-
-    _emit(run(path, fmt, lang, None, None, strict, not no_cache, _color(fmt)))
+    _emit(run(path, fmt, lang.value, org, year, strict, not no_cache, entry.color(fmt)))
 
 
 class StatusFormat(StrEnum):
@@ -297,10 +206,7 @@ def diff(
     no_cache: NoCache = False,
 ) -> None:
     """Semantic diff of two revisions (default: HEAD against the working tree)."""
-    from .commands.diff import run
-
-    fmt = format.value
-    _emit(run(repo, base, head, staged, fmt, exit_code, not no_findings, not no_cache, _color(fmt), lang))
+    _emit(entry.diff(repo, base, head, staged, format.value, exit_code, no_findings, lang, no_cache))
 
 
 @app.command()
@@ -315,9 +221,7 @@ def log(
     repo: RepoOpt = None,
 ) -> None:
     """The history of one record across commits: when, who, what changed."""
-    from .commands.log import run
-
-    _emit(run(repo, record, rev, format.value, lang, _color(format.value), kind))
+    _emit(entry.log(repo, record, rev, format.value, lang, kind))
 
 
 @app.command()
@@ -332,37 +236,23 @@ def review(
     no_cache: NoCache = False,
 ) -> None:
     """One pull-request comment: validation of what changed, the diff, who must review."""
-    from .commands.review import run
-
-    _emit(run(repo, base, head, format.value, lang, not no_cache))
+    _emit(entry.review(repo, base, head, format.value, lang, no_cache))
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; the one place where failures become exit codes."""
-    from .errors import SisturvaError
-
+def run_typer(args: list[str]) -> int:
+    """Parse `args` with typer and run the command; typer's own conditions become exit codes."""
     try:
-        plain = _plain_validate(sys.argv[1:] if argv is None else list(argv))
-        if plain is not None:
-            _validate(*plain)
-        plain_align = _plain_align(sys.argv[1:] if argv is None else list(argv))
-        if plain_align is not None:
-            _align(*plain_align)
-        result = app(args=argv, prog_name="sisturva", standalone_mode=False)
+        result = app(args=args, prog_name="sisturva", standalone_mode=False)
     except typer.Exit as done:
         return done.exit_code
-    except (typer.Abort, KeyboardInterrupt):
+    except typer.Abort:
         sys.stderr.write("interrupted\n")
         return 130
     except ClickException as error:
         error.show()
         return 2
-    except SisturvaError as error:
-        sys.stderr.write(f"sisturva: error: {error}\n")
-        return error.exit_code
-    except BrokenPipeError:
-        # The reader went away (e.g. `| head`); nothing left to say.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 0
     return result if isinstance(result, int) else 0
+
+
+main = entry.main
+"""The entry point, here too for callers that know the CLI module."""

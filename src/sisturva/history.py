@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from . import forking
 from .diff import KINDS, FieldChange, Record, Records, Revision, compare_values, load_records, with_defaults
-from .documents import parse
+from .documents import Document, parse
 from .errors import RevisionError, UsageError
 from .gitsource import Entry, Git, shown
 
@@ -15,6 +16,8 @@ ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 MAX_HOPS = 20
 """How many times the history follows a record into another file (a move or a renamed file)."""
 _FILE_KINDS = ("organisations", "phenomena", "indicators", "priorities")
+PARALLEL_VERSIONS = 8
+"""From this many versions of a file on, half of them are parsed in a forked process."""
 
 
 @dataclass(frozen=True)
@@ -162,23 +165,25 @@ def history(git: Git, record_id: str, rev: str = "HEAD", kind: str | None = None
     start = commit
     memo: dict[str, dict[tuple[str, str], Record]] = {}
 
-    def version_of(version: _Version, blobs: dict[str, bytes | None]) -> tuple[str, Record] | None:
+    def version_of(version: _Version, docs: Mapping[str, Document]) -> tuple[str, Record] | None:
         if not version.oid:
             return None
         if version.oid not in memo:
-            memo[version.oid] = extract(version.rel, git.display + version.rel, blobs.get(version.oid), names)
+            doc = docs.get(version.oid)
+            memo[version.oid] = load_records([(version.rel, doc)], names) if doc else {}
         return _find(memo[version.oid], kind_found, names)
 
     for _ in range(MAX_HOPS):
         versions = file_log(git, start, rel)
-        blobs = git.blobs([*(v.oid for v in versions if v.oid), *(v.old for v in versions if v.old)])
+        oids = {oid for v in versions for oid in (v.oid, v.old) if oid and oid not in memo}
+        docs = _parsed(git.display + rel, git.blobs(oids))
         # Newest first; each commit's version against its parent's, so branches never mix.
         for version in versions:
-            now = version_of(version, blobs)
+            now = version_of(version, docs)
             if now is not None:
                 names.add(now[0])
                 names.update(now[1].data.get("previous_ids") or [])
-            older = version_of(replace(version, oid=version.old), blobs)
+            older = version_of(replace(version, oid=version.old), docs)
             step = _step(version, now, older, git.display + version.rel)
             if step is not None:
                 steps.append(step)
@@ -198,7 +203,7 @@ def history(git: Git, record_id: str, rev: str = "HEAD", kind: str | None = None
             new_data: dict[str, object] = {}
             for version in versions:
                 if version.commit.id == arrival.commit.id:
-                    current = version_of(version, blobs)
+                    current = version_of(version, docs)
                     new_data = current[1].data if current else {}
             fields = [FieldChange("file", git.display + old_rel, arrival.path)] if old_rel != rel else []
             fields += compare_values(older_rec[1].data, new_data)
@@ -216,6 +221,22 @@ def history(git: Git, record_id: str, rev: str = "HEAD", kind: str | None = None
         start, rel = parent, old_rel
         names.add(old_id)
     return History(kind_found, current_id, rev, commit, tuple(steps), git.is_shallow())
+
+
+def _parsed(display: str, blobs: Mapping[str, bytes | None]) -> dict[str, Document]:
+    """Versions of one file parsed, by blob id; many versions are split between two processes."""
+    oids = sorted(oid for oid, raw in blobs.items() if raw is not None)
+
+    def work(part: Sequence[str]) -> dict[str, Document]:
+        return {oid: parse(display, blobs[oid] or b"") for oid in part}
+
+    if len(oids) < PARALLEL_VERSIONS or not forking.can_fork():
+        return work(oids)
+    collect = forking.fork(lambda: work(oids[1::2]))
+    docs = work(oids[::2])
+    theirs = collect()
+    docs.update(theirs if isinstance(theirs, dict) else work(oids[1::2]))
+    return docs
 
 
 def file_log(git: Git, start: str, rel: str) -> list[_Version]:

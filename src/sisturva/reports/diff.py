@@ -565,12 +565,7 @@ def text(result: Comparison, lang: str = "fi", color: bool = False) -> str:
             )
             if c.change == "modified" or c.change == "renamed":
                 for f in c.fields:
-                    delta = delta_text(f, lang)
-                    console.print(
-                        f"    {escape(f.field)}: {escape(_oneline(value_text(f.before, f.field, lang)))} → "
-                        f"{escape(_oneline(value_text(f.after, f.field, lang)))}"
-                        + (f" ({escape(delta)})" if delta else "")
-                    )
+                    console.print("    " + escape(field_line(f, lang)))
         if result.money:
             console.print()
             grid = Table(title=None, box=None, show_edge=False, pad_edge=False, header_style="bold")
@@ -678,39 +673,54 @@ def log_body(found: History) -> dict[str, Any]:
     }
 
 
+def field_line(f: FieldChange, lang: str) -> str:
+    """One changed field on one line: `field: before → after (delta)`."""
+    delta = delta_text(f, lang)
+    before = _oneline(value_text(f.before, f.field, lang))
+    after = _oneline(value_text(f.after, f.field, lang))
+    return f"{f.field}: {before} → {after}" + (f" ({delta})" if delta else "")
+
+
 def log_text(found: History, lang: str = "fi", color: bool = False) -> str:
     """A record's history for a terminal, newest first, like `git log`."""
-    from rich.console import Console
-    from rich.markup import escape
-
     words = labels(lang)
     kinds = KIND_NAMES.get(lang, KIND_NAMES["fi"])
-    console = Console(
-        width=160, force_terminal=color, no_color=not color, highlight=False, soft_wrap=True, emoji=False
-    )
-    with console.capture() as captured:
-        console.print(f"[bold]{escape(kinds.get(found.kind, found.kind))} {escape(found.id)}[/]")
-        for s in found.steps:
-            console.print()
-            console.print(f"[yellow]{s.commit.id[:12]}[/] {escape(s.commit.date)} {escape(s.commit.author)}")
-            console.print(f"    {escape(_oneline(s.commit.subject, 100))}")
-            ident = s.id if not s.previous_id else f"{s.previous_id} → {s.id}"
-            console.print(
-                f"    [{_STYLE.get(s.change, 'yellow')}]{escape(words.get(s.change, s.change))}[/] "
-                f"{escape(ident)}  [dim]{escape(s.path)}[/]"
-            )
-            if s.change != "added" and s.change != "removed":
-                for f in s.fields:
-                    delta = delta_text(f, lang)
-                    console.print(
-                        f"      {escape(f.field)}: {escape(_oneline(value_text(f.before, f.field, lang)))} → "
-                        f"{escape(_oneline(value_text(f.after, f.field, lang)))}"
-                        + (f" ({escape(delta)})" if delta else "")
-                    )
-        if found.shallow:
-            console.print()
-            console.print("(shallow clone: older history is missing; `git fetch --unshallow` shows it)")
-    return "\n".join(line.rstrip() for line in captured.get().splitlines()) + "\n"
+
+    # rich takes ≈ 0.1 s to load: it is used only when there is colour to show.
+    def escape(text: str) -> str:
+        if not color:
+            return text
+        from rich.markup import escape as markup
+
+        return markup(text)
+
+    def styled(style: str, text: str) -> str:
+        return f"[{style}]{escape(text)}[/]" if color else text
+
+    lines = [styled("bold", _oneline(f"{kinds.get(found.kind, found.kind)} {found.id}", 200))]
+    for s in found.steps:
+        ident = s.id if not s.previous_id else f"{s.previous_id} → {s.id}"
+        author = _oneline(f"{s.commit.date} {s.commit.author}", 200)
+        lines += [
+            "",
+            f"{styled('yellow', s.commit.id[:12])} {escape(author)}",
+            f"    {escape(_oneline(s.commit.subject, 100))}",
+            f"    {styled(_STYLE.get(s.change, 'yellow'), words.get(s.change, s.change))} "
+            f"{escape(_oneline(ident, 200))}  {styled('dim', _oneline(s.path, 300))}",
+        ]
+        if s.change != "added" and s.change != "removed":
+            lines += ["      " + escape(field_line(f, lang)) for f in s.fields]
+    if found.shallow:
+        lines += ["", "(shallow clone: older history is missing; `git fetch --unshallow` shows it)"]
+    if color:
+        from rich.console import Console
+
+        console = Console(width=160, force_terminal=True, highlight=False, soft_wrap=True, emoji=False)
+        with console.capture() as captured:
+            for line in lines:
+                console.print(line)
+        lines = captured.get().splitlines()
+    return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
 def render_log(found: History, fmt: str, lang: str = "fi", color: bool = False) -> str:
