@@ -527,17 +527,25 @@ class _Org:
         )
 
 
+def served_goals(strategy: Strategy) -> frozenset[str]:
+    """Goals that some resourced commitment, not cancelled, serves."""
+    return frozenset(
+        goal_id
+        for _, item in strategy.all_commitments()
+        if item.status != "cancelled" and item.resources
+        for goal_id in item.goals
+    )
+
+
 def _coverage(strategy: Strategy, out: list[Scoped]) -> None:
     """Active goals no resourced commitment serves; group members with no commitment to a priority."""
     broken = strategy.broken.get("commitments", frozenset())
-    served: set[str] = set()
+    served = served_goals(strategy)
     committed_to: set[tuple[str, str]] = set()
     for org, item in strategy.all_commitments():
         if item.status == "cancelled":
             continue
         for goal_id in item.goals:
-            if item.resources:
-                served.add(goal_id)
             priority = strategy.goal_priority.get(goal_id)
             if priority is not None:
                 committed_to.add((org, priority))

@@ -292,10 +292,13 @@ class Git:
             changes.append(Change(rel, old, new))
         return changes
 
-    def grep(self, commit: str | None, text: str, folder: str) -> list[str]:
-        """Files under `folder` that contain `text` (a fixed string), at `commit` or (None) in the work tree."""
+    def grep(self, commit: str | None, texts: Iterable[str], folder: str) -> list[str]:
+        """Files under `folder` that contain any of `texts` (fixed strings), at `commit` or (None) in the work tree."""
         rev = [commit] if commit else []
-        out = self._run(["grep", "-l", "-z", "-F", "-e", text, *rev, "--", self.prefix + folder], check=False)
+        patterns = [arg for text in sorted(set(texts)) for arg in ("-e", text)]
+        if not patterns:
+            return []
+        out = self._run(["grep", "-l", "-z", "-F", *patterns, *rev, "--", self.prefix + folder], check=False)
         found: list[str] = []
         for item in out.stdout.split(b"\0"):
             path = item.decode("utf-8", "surrogateescape")

@@ -98,7 +98,7 @@ def _candidates(
         elif kind == "budgets" and f"budgets/{record_id}.yaml" in tree:
             out.append((kind, f"budgets/{record_id}.yaml"))
         elif kind == "commitments":
-            out.extend((kind, rel) for rel in git.grep(commit, record_id, "commitments/") if rel in tree)
+            out.extend((kind, rel) for rel in git.grep(commit, [record_id], "commitments/") if rel in tree)
     return out
 
 

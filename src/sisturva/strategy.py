@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -110,13 +110,29 @@ def kind_of(rel: str) -> str | None:
 class _Builder:
     """Collects models and findings while the aggregate is put together."""
 
-    def __init__(self, docs: Iterable[tuple[str, Document]]) -> None:
+    def __init__(
+        self, docs: Iterable[tuple[str, Document]], names: Mapping[str, Collection[str]] | None = None
+    ) -> None:
         self.docs = dict(docs)
+        self.names = names or {}
+        self._unread: dict[str, Collection[str]] = {}
         self.findings: list[Finding] = []
         self.where: dict[tuple[str, str], Located] = {}
         self.models: dict[str, list[tuple[str, Model]]] = {k: [] for k in FOLDERS}
         self.single: dict[str, Model] = {}
         self.broken: dict[str, set[str]] = {k: set() for k in FOLDERS}
+
+    def unread(self, kind: str) -> Collection[str]:
+        """Ids of `kind` whose files exist but were not given (only when building part of a repository)."""
+        named = self.names.get(kind)
+        if not named:
+            return ()
+        if kind not in self._unread:
+            given = {
+                rel.rsplit("/", 1)[-1][: -len(".yaml")] for rel in self.docs if rel.startswith(kind + "/")
+            }
+            self._unread[kind] = set(named) - given
+        return self._unread[kind]
 
     def at(
         self, code: str, message: str, rel: str, loc: Path, record_id: str | None = None, key: bool = False
@@ -209,10 +225,12 @@ def _refs(
     rel: str,
     record_id: str | None,
 ) -> None:
+    unread = builder.unread(kind)
     for ref, loc in ids:
-        if ref in known or ref in builder.broken.get(kind, set()):
+        if ref in known or ref in builder.broken.get(kind, set()) or ref in unread:
             continue
-        builder.at("SIS201", f"unknown {noun} '{ref}'{did_you_mean(ref, known)}", rel, loc, record_id)
+        close = did_you_mean(ref, builder.names.get(kind, known))
+        builder.at("SIS201", f"unknown {noun} '{ref}'{close}", rel, loc, record_id)
 
 
 def _repeats(values: Iterable[T]) -> Iterator[tuple[int, T]]:
@@ -256,9 +274,17 @@ def _languages(builder: _Builder, settings: Settings) -> None:
                         )
 
 
-def build(docs: Iterable[tuple[str, Document]]) -> Strategy:
-    """The aggregate of parsed documents given by repository path."""
-    b = _Builder(docs)
+def build(
+    docs: Iterable[tuple[str, Document]], names: Mapping[str, Collection[str]] | None = None
+) -> Strategy:
+    """The aggregate of parsed documents given by repository path.
+
+    `names` gives, per kind, the ids of the whole repository (by file name) when `docs` are only part
+    of it (see `scope`): a reference to a record whose file was not given is taken as sound (the
+    file reads the same on both sides of the change being checked), and "did you mean" suggests
+    from the whole repository.
+    """
+    b = _Builder(docs, names)
     b.load()
     settings = b.single.get("sisturva")
     settings = settings if isinstance(settings, Settings) else DEFAULT_SETTINGS

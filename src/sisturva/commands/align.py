@@ -158,8 +158,8 @@ def alignment_deltas(found: Sides) -> tuple[YearDelta, ...]:
     orgs = touched_organisations(c.rel for c in found.changes)
     if not orgs:
         return ()
-    before = align(_side_strategy(found, "base", orgs), orgs)
-    after = align(_side_strategy(found, "head", orgs), orgs)
+    before = align(found.built("base") or _side_strategy(found, "base", orgs), orgs)
+    after = align(found.built("head") or _side_strategy(found, "head", orgs), orgs)
     return compare_alignments(before, after)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
@@ -27,11 +27,18 @@ FINDINGS_KEPT = 16
 class Sides:
     """Both sides of a change, each loaded only when something asks for it."""
 
-    def __init__(self, git: Git, base: Revision, head: Revision, use_cache: bool = True) -> None:
+    def __init__(
+        self, git: Git, base: Revision, head: Revision, use_cache: bool = True, every_id: bool = False
+    ) -> None:
         self.git = git
         self.base = base
         self.head = head
         self.use_cache = use_cache
+        self.every_id = every_id
+        """Search the whole head for every commitment id of the changed files, not only the new ones,
+        so duplicates that were there before are found too (the review lists them)."""
+        self.scoped_allowed = True
+        """False reads both sides whole (a test compares the two ways)."""
         self.store = cache.Store(cache.store_name("parse", git.root), enabled=use_cache)
         self.results = cache.Store(cache.store_name("findings", git.root), enabled=use_cache)
 
@@ -41,12 +48,9 @@ class Sides:
         return self.git.changed(self.base, self.head)
 
     def _build(self, files: list[SourceFile], store: cache.Store | None) -> Strategy:
-        from ..repository import bulk, parse_sources
-        from ..strategy import build
+        from ..repository import parse_sources
 
-        docs = parse_sources(files, store)
-        with bulk():
-            return build(docs)
+        return self._build_docs(parse_sources(files, store))
 
     def documents(self, side: Side, rels: Iterable[str] | None = None) -> list[tuple[str, Document]]:
         """Parsed files of one side (default: the changed ones), each file read and parsed once per run.
@@ -68,11 +72,19 @@ class Sides:
                 tree = self._tree(side)
                 entries = {rel: tree[rel] for rel in wanted if rel in tree}
         memo: dict[str, Document] = self.__dict__.setdefault(f"_docs_{side}", {})
+        # A file both sides share is parsed once.
+        shared: dict[tuple[str, str], Document] = self.__dict__.setdefault("_docs_by_blob", {})
         todo = {rel: entry for rel, entry in entries.items() if rel not in memo}
+        for rel, entry in list(todo.items()):
+            if (entry.oid, rel) in shared:
+                memo[rel] = shared[(entry.oid, rel)]
+                del todo[rel]
         # A handful of files parse faster than the whole parse cache loads; no aggregate is built.
         for source in self.git.sources(todo, rev) if todo else []:
             if source.raw is not None:
                 memo[source.rel] = parse(source.display, source.raw)
+                if todo[source.rel].oid:
+                    shared[(todo[source.rel].oid, source.rel)] = memo[source.rel]
         return [(rel, memo[rel]) for rel in entries if rel in memo]
 
     def _tree(self, side: Side) -> dict[str, Entry]:
@@ -129,10 +141,70 @@ class Sides:
         content = tree if tree else "files:" + _files_key(self._full_files(side))
         return f"{content}\0{self.git.display}"
 
+    @cached_property
+    def scoped(self) -> tuple[Strategy, Strategy] | None:
+        """Both sides built from just the files the change can affect, or None when that is not enough.
+
+        See `scope`: cost follows the change, not the repository, for the usual change of an
+        organisation's own files.
+        """
+        from .. import scope
+
+        if not self.scoped_allowed or not self.changes:
+            return None
+        found = scope.plan(self.changes, dict(self.documents("base")), dict(self.documents("head")))
+        if found is None:
+            return None
+        # A scoped change adds and removes no file: both sides list the same files.
+        listing = self._tree("base")
+        hits: list[str] = []
+        for side, ids in (
+            ("head", found.added | (found.kept if self.every_id else frozenset())),
+            ("base", found.removed),
+        ):
+            if not ids:
+                continue
+            rev = self.base if side == "base" else self.head
+            if rev.spec == INDEX:
+                return None  # git grep reads the index only as a whole; not worth a path of its own
+            hits += self.git.grep(rev.commit, ids, "commitments/")
+        wanted = scope.files(found, listing, hits)
+        ordered = [entry.rel for entry, problem in select({r: listing[r] for r in wanted}) if problem is None]
+        names = scope.names(listing)
+        base, head = (self._build_docs(self.documents(side, ordered), names) for side in ("base", "head"))
+        return (base, head) if scope.consistent(base, head) else None
+
+    def _build_docs(
+        self, docs: list[tuple[str, Document]], names: Mapping[str, Collection[str]] | None = None
+    ) -> Strategy:
+        from ..repository import bulk
+        from ..strategy import build
+
+        with bulk():
+            return build(docs, names)
+
+    def built(self, side: Side) -> Strategy | None:
+        """The strategy of one side if one was built already (for findings), else None."""
+        scoped = self.__dict__.get("scoped")
+        if scoped is not None:
+            built: Strategy = scoped[0] if side == "base" else scoped[1]
+            return built
+        full: Strategy | None = self.__dict__.get(f"_full_{side}")
+        return full
+
+    def strategy(self, side: Side) -> Strategy:
+        """The strategy of one side: of the affected files when that is enough, else the whole."""
+        scoped = self.scoped
+        if scoped is not None:
+            return scoped[0] if side == "base" else scoped[1]
+        return self.full(side)
+
     def findings(self, side: Side) -> list[Finding]:
-        """Every finding of one side, cached per tree so an unchanged base costs nothing the second time."""
+        """Every finding of one side that the change can move (the whole side's, cached per tree, when needed)."""
         from ..checks import run_all
 
+        if self.scoped is not None:
+            return run_all(self.strategy(side))
         key = self._findings_key(side)
         hit = self.results.get(key)
         if isinstance(hit, list):
@@ -174,7 +246,12 @@ def _files_key(files: list[SourceFile]) -> str:
 
 
 def sides(
-    path: str | None, base: str | None, head: str | None, staged: bool = False, use_cache: bool = True
+    path: str | None,
+    base: str | None,
+    head: str | None,
+    staged: bool = False,
+    use_cache: bool = True,
+    every_id: bool = False,
 ) -> Sides:
     """Resolve the revisions of `diff [BASE] [HEAD]` (or `--staged`) in the repository at `path`."""
     git = Git(path)
@@ -183,9 +260,9 @@ def sides(
             raise UsageError("--staged compares a revision with the index; give at most one revision")
         base_spec = "HEAD" if base is None else base
         base_rev = Revision(base_spec, git.commit(base_spec))
-        return Sides(git, base_rev, Revision(INDEX, None), use_cache)
+        return Sides(git, base_rev, Revision(INDEX, None), use_cache, every_id)
     base_rev, head_rev = git.pair(base, head)
-    return Sides(git, base_rev, head_rev, use_cache)
+    return Sides(git, base_rev, head_rev, use_cache, every_id)
 
 
 def comparison(found: Sides, with_findings: bool = True, lang: str = "fi") -> Comparison:

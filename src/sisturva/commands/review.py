@@ -12,16 +12,20 @@ def collect(path: str | None, base: str, head: str, use_cache: bool = True, lang
     """The review of a change as data."""
     # What the pull request changes: against the merge base, as GitHub shows it, so commits
     # that reached the base branch meanwhile are not shown as reverted.
-    found = sides(path, f"{base}...{head}", None, use_cache=use_cache) if _plain(base, head) else None
+    found = (
+        sides(path, f"{base}...{head}", None, use_cache=use_cache, every_id=True)
+        if _plain(base, head)
+        else None
+    )
     if found is None:
-        found = sides(path, base, head, use_cache=use_cache)
+        found = sides(path, base, head, use_cache=use_cache, every_id=True)
     result = comparison(found, lang=lang)
     if not found.changes:
         return Review(result, (), ())
     touched = set(result.changed_paths)
     head_findings = [f for f in found.findings("head") if f.path in touched]
     rels = [c.rel for c in found.changes]
-    people = reviewers(found.full("head"), found.base_records, result, rels)
+    people = reviewers(found.strategy("head"), found.base_records, result, rels)
     return Review(result, tuple(head_findings), tuple(people))
 
 
