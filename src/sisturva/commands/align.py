@@ -139,6 +139,14 @@ def touched_organisations(rels: Iterable[str]) -> set[str]:
     return orgs
 
 
+def _side(found: Sides, side: Side, orgs: set[str]) -> Strategy:
+    """What one side's figures are computed from: what the diff built already, else the least that will do."""
+    built = found.built(side)
+    if built is None and found.scoped is not None:
+        built = found.strategy(side)
+    return built or _side_strategy(found, side, orgs)
+
+
 def _side_strategy(found: Sides, side: Side, orgs: set[str]) -> Strategy:
     """A strategy of just the touched organisations' files on one side (what their figures need)."""
     from ..repository import bulk
@@ -158,8 +166,8 @@ def alignment_deltas(found: Sides) -> tuple[YearDelta, ...]:
     orgs = touched_organisations(c.rel for c in found.changes)
     if not orgs:
         return ()
-    before = align(found.built("base") or _side_strategy(found, "base", orgs), orgs)
-    after = align(found.built("head") or _side_strategy(found, "head", orgs), orgs)
+    before = align(_side(found, "base", orgs), orgs)
+    after = align(_side(found, "head", orgs), orgs)
     return compare_alignments(before, after)
 
 
