@@ -477,6 +477,9 @@ class _Org:
                 last = max([plan.years.start, *years])
             years.update(range(plan.years.start, last + 1))
         available = {p.year: p.available for p in plan.person_years} if plan else {}
+        used: dict[int, set[str]] = {}  # the lines commitments use, by year
+        for line_id, year in (*self.euros, *self.line_work):
+            used.setdefault(year, set()).add(line_id)
         rows: list[YearFigures] = []
         for year in sorted(years):
             lines: list[LineYear] = []
@@ -499,7 +502,7 @@ class _Org:
                         self.line_work.get(key, ZERO),
                     )
                 )
-            unknown = sorted({line for line, y in (*self.euros, *self.line_work) if y == year} - seen)
+            unknown = sorted(used.get(year, set()) - seen)
             for line_id in unknown:
                 key = (line_id, year)
                 committed = sum((v for _, v in self.euros.get(key, ())), ZERO)
