@@ -68,22 +68,17 @@ def test_console_script_starts(tmp_path: object) -> None:
     assert "validate" in done.stdout
 
 
-def test_the_entry_point_loads_neither_typer_nor_pydantic() -> None:
-    # The quick path of `validate`, `diff`, `log`, … starts without the command-line library.
-    code = (
-        "import sys, sisturva.entry; "
-        "print(sorted(m for m in ('typer', 'pydantic', 'rich', 'yaml') if m in sys.modules))"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "[]"
-
-
-def test_start_up_imports_no_heavy_library() -> None:
-    # `sisturva --help` must stay quick: these load inside the commands that need them.
-    code = (
-        "import sys, sisturva.cli; "
-        "print(sorted(m for m in ('pydantic', 'git', 'jinja2', 'rich', 'babel', 'yaml') if m in sys.modules))"
-    )
+@pytest.mark.parametrize(
+    ("module", "heavy"),
+    [
+        # The quick path of `validate`, `diff`, `log`, … starts without the command-line library.
+        ("sisturva.entry", ("typer", "pydantic", "jinja2", "rich", "babel", "yaml")),
+        # `sisturva --help` must stay quick: these load inside the commands that need them.
+        ("sisturva.cli", ("pydantic", "jinja2", "rich", "babel", "yaml")),
+    ],
+)
+def test_start_up_imports_no_heavy_library(module: str, heavy: tuple[str, ...]) -> None:
+    code = f"import sys, {module}; print(sorted(m for m in {heavy!r} if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
 
