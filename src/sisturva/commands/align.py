@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import astuple, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,7 +41,8 @@ def run(
         raise UsageError(f"unknown format '{fmt}'; use one of {', '.join(FORMAT_NAMES)}")
     root = find_root(path)
     absolute = bool(path) and os.path.isabs(str(path))
-    options = (fmt, lang, organisation, year, strict, color)
+    asked = Asked(fmt, lang, organisation, year, strict, color)
+    options = astuple(asked)
     # Like `validate`, an unchanged tree is answered from a cached result: first by the files'
     # stamps without reading them, then by their content.
     results = cache.Store(cache.store_name("align", root), enabled=use_cache)
@@ -56,7 +57,7 @@ def run(
     key = cache.content_key(files, options)
     found = _cached(results, key)
     if found is None:
-        found = _compute(root, files, fmt, lang, organisation, year, strict, use_cache, color)
+        found = _compute(root, files, asked, use_cache)
     if use_cache:
         entries = results.entries
         for old in list(entries)[: max(0, len(entries) - KEEP_ENTRIES + 2)]:
@@ -75,17 +76,19 @@ def _cached(results: cache.Store, key: str) -> Outcome | None:
     return None
 
 
-def _compute(
-    root: Path,
-    files: list[SourceFile],
-    fmt: str,
-    lang: str,
-    organisation: str | None,
-    year: int | None,
-    strict: bool,
-    use_cache: bool,
-    color: bool,
-) -> Outcome:
+@dataclass(frozen=True)
+class Asked:
+    """What an `align` call asks for, besides where: together, part of its cache key."""
+
+    fmt: str
+    lang: str
+    organisation: str | None
+    year: int | None
+    strict: bool
+    color: bool
+
+
+def _compute(root: Path, files: list[SourceFile], asked: Asked, use_cache: bool) -> Outcome:
     from ..align import Scoped, align
     from ..reports.align import FORMATS
     from ..repository import bulk, parse_sources
@@ -97,6 +100,7 @@ def _compute(
         strategy = build(docs)
         alignment = align(strategy)
     store.save()
+    organisation = asked.organisation
     if organisation is not None:
         known = {o.organisation for o in alignment.organisations} | set(strategy.organisations)
         if organisation not in known:
@@ -104,8 +108,8 @@ def _compute(
                 f"unknown organisation '{organisation}'{did_you_mean(organisation, known)}; "
                 "give the id of an organisation (organisations/ID.yaml)"
             )
-    alignment = alignment.narrowed(organisation, year)
-    if strict:
+    alignment = alignment.narrowed(organisation, asked.year)
+    if asked.strict:
         alignment = replace(
             alignment,
             scoped=tuple(
@@ -120,7 +124,8 @@ def _compute(
             f"sisturva: note: validation found {errors} {noun}; the figures leave out what failed "
             "to validate (run `sisturva validate`)\n"
         )
-    return Outcome(FORMATS[fmt](alignment, lang, color), exit_code(alignment.findings), note)
+    report = FORMATS[asked.fmt](alignment, asked.lang, asked.color)
+    return Outcome(report, exit_code(alignment.findings), note)
 
 
 # The alignment part of `diff` and `review`: what a change does to each plan's money.

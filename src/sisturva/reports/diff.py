@@ -463,6 +463,15 @@ def markdown(result: Comparison, lang: str = "fi", limit: int = LIMIT) -> str:
 # -- JSON -------------------------------------------------------------------------------------------
 
 
+def fields_json(fields: Iterable[FieldChange]) -> list[dict[str, Any]]:
+    """Changed fields in the JSON contract: before, after, and the delta of numbers."""
+    return [
+        {"field": f.field, "before": json_value(f.before), "after": json_value(f.after)}
+        | ({"delta": json_value(f.delta)} if f.delta is not None else {})
+        for f in fields
+    ]
+
+
 def change_dict(c: RecordChange) -> dict[str, Any]:
     """One change in the JSON contract of DESIGN.md."""
     body: dict[str, Any] = {
@@ -473,11 +482,7 @@ def change_dict(c: RecordChange) -> dict[str, Any]:
         "line": c.line,
         "title": c.title,
         "organisation": c.organisation,
-        "fields": [
-            {"field": f.field, "before": json_value(f.before), "after": json_value(f.after)}
-            | ({"delta": json_value(f.delta)} if f.delta is not None else {})
-            for f in c.fields
-        ],
+        "fields": fields_json(c.fields),
     }
     if c.previous_id is not None:
         body["previous_id"] = c.previous_id
@@ -662,11 +667,7 @@ def log_body(found: History) -> dict[str, Any]:
                 "id": s.id,
                 "previous_id": s.previous_id,
                 "path": s.path,
-                "fields": [
-                    {"field": f.field, "before": json_value(f.before), "after": json_value(f.after)}
-                    | ({"delta": json_value(f.delta)} if f.delta is not None else {})
-                    for f in s.fields
-                ],
+                "fields": fields_json(s.fields),
             }
             for s in found.steps
         ],
