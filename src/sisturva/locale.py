@@ -64,10 +64,12 @@ def format_money(amount: Decimal | int, lang: str | None = DEFAULT_LANG) -> str:
     code = _lang(lang)
     value = Decimal(amount)
     whole = value == value.to_integral_value()
-    if value >= 0 and value.is_finite():
+    if value.is_finite():
         # Tables print thousands of amounts: Babel's symbols, applied directly (tests compare both).
+        # Babel writes a negative amount with a hyphen-minus before the whole (`-1 234 €`, `-€1,234`).
         _, _, prefix, suffix = _symbols(code)
-        return prefix + _digits(value, 0 if whole else 2, code) + suffix
+        sign = "-" if value < 0 else ""
+        return sign + prefix + _digits(abs(value), 0 if whole else 2, code) + suffix
     from babel.numbers import format_currency
 
     pattern = _money_patterns(code)[0 if whole else 1]
