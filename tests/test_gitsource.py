@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from sisturva.cli import main
+from sisturva.commands.diff import sides
 from sisturva.diff import Revision
 from sisturva.gitsource import Git
 from sisturva.sources import read_tree
@@ -205,3 +206,16 @@ def test_oversized_blob_is_not_read(tmp_path: Path) -> None:
     huge = files["organisations/huge.yaml"]
     assert huge.raw is None and huge.problem is not None and huge.problem.code == "SIS007"
     assert files["organisations/sm.yaml"].raw == MINIMAL["organisations/sm.yaml"].encode()
+
+
+def test_a_touched_file_with_the_same_content_is_no_change(tmp_path: Path) -> None:
+    repo = init(tmp_path / "repo")
+    write(repo, dict(MINIMAL))
+    commit(repo, "first")
+    index = (repo / ".git" / "index").read_bytes()
+    for rel in MINIMAL:  # new stat data, same bytes: git can only tell by reading them
+        os.utime(repo / rel, (1_000_000_000, 1_000_000_000))
+    write(repo, {"sisturva.yaml": MINIMAL["sisturva.yaml"] + "# changed\n"})
+    found = sides(str(repo), None, None)
+    assert [c.rel for c in found.changes] == ["sisturva.yaml"]
+    assert (repo / ".git" / "index").read_bytes() == index  # nothing written into the repository

@@ -157,3 +157,15 @@ def test_a_local_change_reads_only_the_files_it_can_affect(example: Path, tmp_pa
     assert {HVA, "budgets/esimerkkilan-hyvinvointialue.yaml", "priorities/p5.yaml"} <= read
     assert "commitments/sm.yaml" not in read and "indicators" not in {rel.split("/")[0] for rel in read}
     assert [f.code for f in comparison(found).introduced] == ["SIS304"]
+
+
+@pytest.mark.parametrize("index", [0, 3, 6], ids=lambda i: EDITS[i][0])
+def test_the_working_tree_against_head_too(index: int, example: Path, tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(example, repo)
+    EDITS[index][1](repo)  # not committed: HEAD against the working tree, the default
+    scoped = sides(str(repo), None, None, every_id=True)
+    whole = sides(str(repo), None, None, every_id=True)
+    whole.scoped_allowed = False
+    assert scoped.scoped is not None
+    assert _answer(scoped) == _answer(whole)

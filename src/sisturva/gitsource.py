@@ -261,6 +261,9 @@ class Git:
             )
         changes = self._raw_changes(raw)
         if head.commit is None and head.spec == WORKTREE:
+            # diff-index compares the index's stat data, never writing the index (a check writes
+            # nothing): a file merely touched or copied shows as changed until its content is compared.
+            changes = [c for c in changes if not self._same_on_disk(c)]
             untracked = self.git("ls-files", "-z", "--others", "--exclude-standard", *self._pathspec())
             for item in untracked.split(b"\0"):
                 path = item.decode("utf-8", "surrogateescape")
@@ -268,6 +271,21 @@ class Git:
                     rel = path[len(self.prefix) :]
                     changes.append(Change(rel, None, Entry("100644", "", rel)))
         return sorted(changes, key=lambda c: c.rel)
+
+    def _same_on_disk(self, change: Change) -> bool:
+        """Whether a work-tree file that git could not vouch for still holds its committed blob."""
+        old, new = change.old, change.new
+        if old is None or new is None or new.oid or old.mode != new.mode:
+            return False
+        from .cache import blob_id
+
+        path = self.root / change.rel
+        try:
+            if path.is_symlink() or path.stat().st_size > MAX_BYTES:
+                return False
+            return blob_id(path.read_bytes()) == old.oid
+        except OSError:
+            return False
 
     def _raw_changes(self, raw: bytes) -> list[Change]:
         parts = raw.split(b"\0")
