@@ -337,3 +337,91 @@ def test_templates_folder_named_in_settings(repo: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert render(repo, out) == 0
     assert (out / "sv/changes.html").read_text(encoding="utf-8") == "<p>Ändringslogg</p>\n"
+
+
+def render_cached(repo: Path, out: Path, *extra: str) -> int:
+    return main(["render", str(repo), "--out", str(out), "--format", "site", *extra])
+
+
+def compiled_files() -> list[Path]:
+    from sisturva.cache import cache_dir
+
+    return sorted((cache_dir() / "templates").glob("*.jinja"))
+
+
+def test_compiled_templates_are_kept_and_give_the_same_site(repo: Path, tmp_path: Path) -> None:
+    assert render(repo, tmp_path / "fresh") == 0
+    assert compiled_files() == []  # --no-cache writes nothing
+    assert render_cached(repo, tmp_path / "first") == 0
+    kept = compiled_files()
+    assert kept
+    assert render_cached(repo, tmp_path / "second") == 0
+    assert compiled_files() == kept  # nothing compiled again
+    fresh = snapshot(tmp_path / "fresh")
+    assert snapshot(tmp_path / "first") == fresh
+    assert snapshot(tmp_path / "second") == fresh
+
+
+def test_changed_template_and_interface_string_are_picked_up(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sisturva.publish import site_strings
+
+    write_tree(
+        repo, {"templates/changes.html": '{% extends "base.html" %}{% block main %}Vanha{% endblock %}'}
+    )
+    out = tmp_path / "site"
+    assert render_cached(repo, out) == 0
+    assert "Vanha" in (out / "fi/changes.html").read_text(encoding="utf-8")
+    write_tree(
+        repo, {"templates/changes.html": '{% extends "base.html" %}{% block main %}Uusi{% endblock %}'}
+    )
+    monkeypatch.setitem(site_strings.STRINGS, "skip", ("Hyppää sisältöön", "Hoppa", "Skip"))
+    assert render_cached(repo, out) == 0
+    page = (out / "fi/changes.html").read_text(encoding="utf-8")
+    assert "Uusi" in page and "Vanha" not in page
+    assert "Hyppää sisältöön" in page
+    assert "Hyppää sisältöön" in (out / "fi/organisations/sm.html").read_text(encoding="utf-8")
+
+
+def test_record_names_are_never_kept_in_compiled_templates(repo: Path, tmp_path: Path) -> None:
+    # A constant argument would let Jinja fold the filter into the compiled code at compile time.
+    write_tree(
+        repo,
+        {
+            "templates/changes.html": '{% extends "base.html" %}{% block main %}{{ "sm"|org("../") }}{% endblock %}'
+        },
+    )
+    out = tmp_path / "site"
+    assert render_cached(repo, out) == 0
+    assert "Sisäministeriö" in (out / "fi/changes.html").read_text(encoding="utf-8")
+    write_tree(repo, {"organisations/sm.yaml": "id: sm\nname: Sisäasiainministeriö\nkind: ministry\n"})
+    assert render_cached(repo, out) == 0
+    assert "Sisäasiainministeriö" in (out / "fi/changes.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("damage", [b"", b"garbage", None])
+def test_damaged_compiled_template_is_ignored(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], damage: bytes | None
+) -> None:
+    assert render(repo, tmp_path / "fresh") == 0
+    assert render_cached(repo, tmp_path / "first") == 0
+    for path in compiled_files():
+        content = path.read_bytes()
+        # None: one byte of the bytecode flipped, the length and header intact.
+        path.write_bytes(content[:-1] + bytes([content[-1] ^ 0xFF]) if damage is None else damage)
+    capsys.readouterr()
+    assert render_cached(repo, tmp_path / "second") == 0
+    assert "Traceback" not in capsys.readouterr().err
+    assert snapshot(tmp_path / "second") == snapshot(tmp_path / "fresh")
+
+
+def test_sandboxed_and_plain_templates_never_share_compiled_code(tmp_path: Path) -> None:
+    from sisturva.publish import bytecode, site
+
+    (tmp_path / "templates").mkdir()
+    plain = site.environment(None, keep_compiled=True)
+    sandboxed = site.environment(tmp_path / "templates", keep_compiled=True)
+    assert bytecode.salt(plain, "fi", "fi") != bytecode.salt(sandboxed, "fi", "fi")
+    assert bytecode.salt(plain, "fi", "fi") != bytecode.salt(plain, "sv", "fi")
+    assert bytecode.salt(plain, "sv", "fi") != bytecode.salt(plain, "sv", "en")

@@ -116,7 +116,7 @@ def run(path: str | None, out: str, lang: str | None, fmt: str, use_cache: bool 
     page_env: tuple[jinja2.Environment, site.Extras] | None = None
     if "site" in parts:
         override = loaded.root / (strategy.settings.templates or "templates")
-        env = site.environment(override if override.is_dir() else None)
+        env = site.environment(override if override.is_dir() else None, keep_compiled=use_cache)
         extras = site.Extras(
             status=site.monitoring(strategy),
             alignment=site.alignment(strategy),

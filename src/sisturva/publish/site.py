@@ -300,15 +300,18 @@ def helpers(strategy: Strategy, lang: str) -> Helpers:
     )
 
 
-def environment(override: Path | None = None) -> jinja2.Environment:
-    """Jinja with autoescape and strict undefined; a repository's own templates run sandboxed."""
+def environment(override: Path | None = None, keep_compiled: bool = False) -> jinja2.Environment:
+    """Jinja with autoescape and strict undefined; a repository's own templates run sandboxed.
+
+    With `keep_compiled`, compiled templates are kept in the user's cache folder for the next run.
+    """
     loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(PACKAGED_TEMPLATES)]
     sandboxed = override is not None and override.is_dir()
     if sandboxed:
         assert override is not None
         loaders.insert(0, jinja2.FileSystemLoader(override))
     env_class = ImmutableSandboxedEnvironment if sandboxed else jinja2.Environment
-    return env_class(
+    env = env_class(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -317,6 +320,11 @@ def environment(override: Path | None = None) -> jinja2.Environment:
         auto_reload=False,
         keep_trailing_newline=True,
     )
+    if keep_compiled:
+        from .bytecode import CompiledTemplates, salt
+
+        env.bytecode_cache = CompiledTemplates(salt(env, "", ""))
+    return env
 
 
 def _where(path: str) -> str:
@@ -485,7 +493,14 @@ def language(
     twice the cost. The same helpers are in the context as functions too (`tx(…)`, `h.money(…)`).
     """
     h = helpers(strategy, lang)
-    lang_env = env.overlay()
+    default = strategy.settings.languages[0]
+    compiled = env.bytecode_cache
+    if compiled is not None:
+        from .bytecode import CompiledTemplates, salt
+
+        assert isinstance(compiled, CompiledTemplates)
+        compiled = CompiledTemplates(salt(env, lang, default), compiled.folder)
+    lang_env = env.overlay(bytecode_cache=compiled)
     lang_env.filters = {
         **env.filters,
         "t": h.t,
@@ -496,9 +511,11 @@ def language(
         "date": h.date,
         "period": h.period,
         "measure": h.measure,
-        "org": h.org,
-        "orgs": h.orgs,
-        "goal": h.goal,
+        # Filters that read records are never folded into compiled code (Jinja does not fold a
+        # filter that takes the context), so kept bytecode never holds a stale name or title.
+        "org": jinja2.pass_context(lambda _, org_id, up: h.org(org_id, up)),
+        "orgs": jinja2.pass_context(lambda _, org_ids, up: h.orgs(org_ids, up)),
+        "goal": jinja2.pass_context(lambda _, goal_id, up: h.goal(goal_id, up)),
     }
     goals = common["mon"].goals
     base = {

@@ -1,0 +1,143 @@
+"""Compiled templates kept between runs in the user's cache folder; a stale, foreign or bad file is ignored."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import marshal
+import os
+import sys
+import tempfile
+from pathlib import Path
+from types import CodeType
+
+import jinja2
+from jinja2.bccache import Bucket, BytecodeCache
+
+from ..cache import cache_dir, code_stamp
+
+FOLDER = "templates"
+MAGIC = b"sisturva-jinja-1\n"
+MAX_FILES = 400
+"""Beyond this many compiled templates, the oldest are removed when a new one is written."""
+
+
+def salt(env: jinja2.Environment, lang: str, default: str) -> str:
+    """What besides a template's own source decides its compiled code in an environment.
+
+    Jinja folds filters with constant arguments as it compiles (`"nav.home"|t` becomes the text), so
+    the code depends on the language, the interface strings (part of the code stamp), the record
+    language shown by default, Babel's formats and the environment's class: a sandbox compiles its
+    operators differently, so a sandboxed template never runs code compiled for the plain one.
+    """
+    import babel
+
+    from .messages import MESSAGES
+    from .site_strings import STRINGS
+
+    digest = hashlib.sha256()
+    for part in (
+        code_stamp(),
+        jinja2.__version__,
+        babel.__version__,
+        sys.version,
+        f"{type(env).__module__}.{type(env).__qualname__}",
+        lang,
+        default,
+        repr(sorted(STRINGS.items())),
+        repr(sorted(MESSAGES.items())),
+    ):
+        digest.update(part.encode("utf-8") + b"\0")
+    return digest.hexdigest()
+
+
+class CompiledTemplates(BytecodeCache):
+    """Jinja's bytecode of one environment's templates, one file per template and source.
+
+    The file name covers the environment's `salt`, the template's name and path and its whole source,
+    so an entry is only ever found for exactly the code it was compiled from. The content carries a
+    digest of the bytecode, so a truncated or damaged file is recompiled rather than loaded; a file
+    written by another user is not loaded at all (loading bytecode runs it).
+    """
+
+    def __init__(self, salt: str, folder: Path | None = None) -> None:
+        self.salt = salt
+        self.folder = folder if folder is not None else cache_dir() / FOLDER
+
+    def get_bucket(
+        self, environment: jinja2.Environment, name: str, filename: str | None, source: str
+    ) -> Bucket:
+        """The bucket of `name` compiled from `source`, with its code when the cache has it."""
+        digest = hashlib.sha256()
+        for part in (self.salt, name, filename or "", source):
+            digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+        bucket = Bucket(environment, digest.hexdigest(), "")
+        self.load_bytecode(bucket)
+        return bucket
+
+    def _path(self, bucket: Bucket) -> Path:
+        return self.folder / f"{bucket.key}.jinja"
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        """Fill `bucket` from its file when the file is ours and whole."""
+        try:
+            with open(self._path(bucket), "rb") as handle:
+                info = os.fstat(handle.fileno())
+                if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
+                    return  # written by another user: not ours to run
+                content = handle.read()
+        except OSError:
+            return
+        head = len(MAGIC) + 32
+        if len(content) < head or not content.startswith(MAGIC):
+            return
+        payload = content[head:]
+        if hashlib.sha256(payload).digest() != content[len(MAGIC) : head]:
+            return
+        try:
+            code = marshal.loads(payload)
+        except Exception:  # a file another Python wrote: recompile
+            return
+        if isinstance(code, CodeType):
+            bucket.code = code
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        """Write `bucket`'s code atomically; a read-only or full cache folder only costs speed."""
+        if bucket.code is None:
+            return
+        payload = marshal.dumps(bucket.code)
+        temp = ""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(MAGIC + hashlib.sha256(payload).digest() + payload)
+            os.replace(temp, self._path(bucket))
+            temp = ""
+            self._prune()
+        except OSError:
+            pass
+        finally:
+            if temp:
+                with contextlib.suppress(OSError):
+                    os.unlink(temp)
+
+    def _prune(self) -> None:
+        entries = [entry for entry in os.scandir(self.folder) if entry.name.endswith(".jinja")]
+        if len(entries) <= MAX_FILES:
+            return
+        entries.sort(key=lambda entry: entry.stat().st_mtime_ns)
+        for entry in entries[: len(entries) - MAX_FILES]:
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+
+    def clear(self) -> None:
+        """Remove every compiled template."""
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(self.folder):
+                if entry.name.endswith(".jinja"):
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
+
+
+__all__ = ["CompiledTemplates", "salt"]
