@@ -425,3 +425,92 @@ def test_sandboxed_and_plain_templates_never_share_compiled_code(tmp_path: Path)
     assert bytecode.salt(plain, "fi", "fi") != bytecode.salt(sandboxed, "fi", "fi")
     assert bytecode.salt(plain, "fi", "fi") != bytecode.salt(plain, "sv", "fi")
     assert bytecode.salt(plain, "sv", "fi") != bytecode.salt(plain, "sv", "en")
+
+
+def rendered_pages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The pages rendered (not reused) by later runs, in the order rendered."""
+    from sisturva.publish import site
+
+    seen: list[str] = []
+    original = site._render_jobs
+
+    def spy(prepared: object, jobs: list[tuple[str, object]]) -> dict[str, bytes]:
+        seen.extend(f"{lang}/{page.here}" for lang, page in jobs)  # type: ignore[attr-defined]
+        return original(prepared, jobs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(site, "_render_jobs", spy)
+    return seen
+
+
+EDITS = {
+    "commitment": (
+        "commitments/poliisihallitus.yaml",
+        "Turvallisuusviestintä",
+        "Turvallisuusviestintä ja -koulutus",
+    ),
+    "budget": ("budgets/poliisihallitus.yaml", "allocated: 200000", "allocated: 150000"),
+    "organisation name": ("organisations/sm.yaml", "Sisäministeriö", "Sisäasiainministeriö"),
+    "goal title": ("priorities/p1.yaml", "Luottamus säilyy", "Luottamus kasvaa"),
+    "observation": ("indicators/luottamus.yaml", "value: 91}", "value: 90}"),
+    "languages": ("sisturva.yaml", "[fi, sv, en]", "[fi, en]"),
+}
+
+
+@pytest.mark.parametrize("edit", list(EDITS))
+def test_second_render_reuses_pages_and_matches_a_fresh_one(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str
+) -> None:
+    out = tmp_path / "site"
+    assert render_cached(repo, out) == 0
+    rel, old, new = EDITS[edit]
+    text = (repo / rel).read_text(encoding="utf-8")
+    assert old in text
+    write_tree(repo, {rel: text.replace(old, new)})
+    assert render_cached(repo, out) == 0
+    assert render(repo, tmp_path / "fresh") == 0
+    assert snapshot(out) == snapshot(tmp_path / "fresh")
+
+
+def test_only_pages_whose_inputs_changed_are_rendered_again(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "site"
+    assert render_cached(repo, out) == 0
+    rendered = rendered_pages(monkeypatch)
+    rel, old, new = EDITS["commitment"]
+    write_tree(repo, {rel: (repo / rel).read_text(encoding="utf-8").replace(old, new)})
+    assert render_cached(repo, out) == 0
+    assert "fi/organisations/poliisihallitus.html" in rendered
+    assert "fi/priorities/p1.html" in rendered  # lists the commitment: always rendered
+    assert "fi/organisations/sm.html" not in rendered
+    assert "fi/indicators/luottamus.html" not in rendered
+    assert "Turvallisuusviestintä ja -koulutus" in (out / "sv/organisations/poliisihallitus.html").read_text(
+        encoding="utf-8"
+    )
+    rendered.clear()
+    (out / "en/organisations/sm.html").write_text("changed by hand", encoding="utf-8")
+    assert render_cached(repo, out) == 0
+    assert "en/organisations/sm.html" in rendered  # a file changed by hand is not reused
+    assert "fi/organisations/sm.html" not in rendered
+    assert render(repo, tmp_path / "fresh") == 0
+    assert snapshot(out) == snapshot(tmp_path / "fresh")
+
+
+def test_a_record_page_cannot_read_what_its_key_leaves_out(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    from sisturva.publish import site
+
+    packaged = shutil.copytree(site.PACKAGED_TEMPLATES, tmp_path / "packaged")
+    page = packaged / "organisation.html"
+    source = page.read_text(encoding="utf-8").replace(
+        "{% block main %}", "{% block main %}{{ s.commitments }}"
+    )
+    page.write_text(source, encoding="utf-8")
+    monkeypatch.setattr(site, "PACKAGED_TEMPLATES", packaged)
+    assert render(repo, tmp_path / "site") == 2
+    err = capsys.readouterr().err
+    assert re.search(r"organisation\.html:\d+: .*commitments", err), err
+    assert "Traceback" not in err

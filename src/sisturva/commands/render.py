@@ -18,6 +18,8 @@ from . import Outcome
 if TYPE_CHECKING:
     import jinja2
 
+    from ..publish.reuse import Memo
+
 FORMATS = ("site", "markdown", "data", "all")
 MARKER = ".sisturva-render"
 """A file in every rendered folder: only such a folder (or an empty one) is ever replaced."""
@@ -114,6 +116,7 @@ def run(path: str | None, out: str, lang: str | None, fmt: str, use_cache: bool 
         pending["data/"] = site.in_background(functools.partial(_bundle, open_data, strategy), big)
     files: dict[str, bytes] = {}
     page_env: tuple[jinja2.Environment, site.Extras] | None = None
+    memo: Memo | None = None
     if "site" in parts:
         override = loaded.root / (strategy.settings.templates or "templates")
         env = site.environment(override if override.is_dir() else None, keep_compiled=use_cache)
@@ -125,7 +128,11 @@ def run(path: str | None, out: str, lang: str | None, fmt: str, use_cache: bool 
             documents=documents,
             data="data" in parts,
         )
-        files.update(site.render(strategy, langs, env, extras))
+        if use_cache:
+            from ..publish.reuse import Memo
+
+            memo = Memo.open(loaded.root, out_path)
+        files.update(site.render(strategy, langs, env, extras, memo))
         page_env = env, extras
     for name, collect in pending.items():
         if name == "data/":
@@ -138,6 +145,8 @@ def run(path: str | None, out: str, lang: str | None, fmt: str, use_cache: bool 
     files[MARKER] = b"This folder is written by `sisturva render` and replaced as a whole on each run.\n"
 
     done = site.publish(out_path, files)
+    if memo is not None:
+        memo.save()  # only once the pages it names are in place
     shown = os.path.relpath(out_path) if not out_path.is_absolute() else str(out_path)
     summary = (
         f"rendered {len(files)} files into {shown} in {', '.join(langs)}: "

@@ -30,16 +30,14 @@ def salt(env: jinja2.Environment, lang: str, default: str) -> str:
     language shown by default, Babel's formats and the environment's class: a sandbox compiles its
     operators differently, so a sandboxed template never runs code compiled for the plain one.
     """
-    import babel
-
     from .messages import MESSAGES
+    from .reuse import library_versions
     from .site_strings import STRINGS
 
     digest = hashlib.sha256()
     for part in (
         code_stamp(),
-        jinja2.__version__,
-        babel.__version__,
+        *library_versions(),
         sys.version,
         f"{type(env).__module__}.{type(env).__qualname__}",
         lang,

@@ -25,11 +25,23 @@ from markupsafe import Markup, escape
 from .. import forking
 from ..align import YearFigures
 from ..errors import SisturvaError, TemplateError
-from ..models import Commitment, Goal, Indicator, Organisation, Period, Priority, Text
+from ..models import (
+    Commitment,
+    Goal,
+    Indicator,
+    Organisation,
+    Period,
+    Phenomenon,
+    Priority,
+    Settings,
+    StrategyDoc,
+    Text,
+)
 from ..status import GoalStatus, IndicatorStatus, PriorityStatus, Status
 from ..strategy import Strategy
 from . import svg
 from .messages import localized
+from .reuse import Memo
 
 # Templates ship beside the package in a source checkout, or inside it when installed from a wheel.
 _HERE = Path(__file__).resolve().parent
@@ -146,6 +158,80 @@ class Monitoring:
             indicators={i.indicator: i for i in status.indicators},
             verdicts=VERDICTS,
         )
+
+
+@dataclass(frozen=True)
+class Records:
+    """What a record page may read of the strategy: every record but commitments and budget plans.
+
+    Organisation, indicator and phenomenon pages see this in place of the whole strategy (`s`), so
+    a page can only show what its reuse key covers; a template reaching for more fails loudly.
+    """
+
+    settings: Settings
+    strategy: StrategyDoc | None
+    organisations: Mapping[str, Organisation]
+    phenomena: Mapping[str, Phenomenon]
+    indicators: Mapping[str, Indicator]
+    priorities: Mapping[str, Priority]
+    goals: Mapping[str, Goal]
+    goal_priority: Mapping[str, str]
+
+    @classmethod
+    def of(cls, strategy: Strategy) -> Records:
+        """The records of `strategy` that every record page may read."""
+        return cls(
+            settings=strategy.settings,
+            strategy=strategy.strategy,
+            organisations=strategy.organisations,
+            phenomena=strategy.phenomena,
+            indicators=strategy.indicators,
+            priorities=strategy.priorities,
+            goals=strategy.goals,
+            goal_priority=strategy.goal_priority,
+        )
+
+
+@dataclass(frozen=True)
+class RecordIndex:
+    """The reverse references a record page may read: those among `Records` (not commitments by goal)."""
+
+    priorities: tuple[Priority, ...]
+    goals_by_indicator: Mapping[str, tuple[Goal, ...]]
+    phenomena_by_indicator: Mapping[str, tuple[str, ...]]
+    priorities_by_phenomenon: Mapping[str, tuple[str, ...]]
+    organisations: tuple[Organisation, ...]
+
+
+@dataclass(frozen=True)
+class Downloads:
+    """What a record page may read of the extras: the downloads in the footer."""
+
+    documents: Mapping[str, str]
+    data: bool
+
+
+@dataclass(frozen=True)
+class OrganisationExtras(Downloads):
+    """An organisation page's extras: the downloads and its own alignment figures."""
+
+    alignment: Mapping[str, Sequence[YearFigures]]
+
+
+@dataclass(frozen=True)
+class IndicatorMonitoring:
+    """What an indicator page may read of the monitoring picture: its own indicator's status."""
+
+    indicators: Mapping[str, IndicatorStatus]
+
+
+def _verdicts(known: Mapping[str, str]) -> Callable[[str], str]:
+    def verdict(goal_id: str) -> str:
+        if goal_id not in known:
+            raise LookupError(f"the verdict of goal {goal_id} is not shown on this page")
+        return known[goal_id]
+
+    return verdict
 
 
 def alignment(strategy: Strategy) -> dict[str, tuple[YearFigures, ...]]:
@@ -371,29 +457,73 @@ class _Page:
     here: str
     template: str
     values: Mapping[str, Any]
+    hidden: tuple[str, ...] = ()
+    """Names of the shared context the page does not see."""
+    reads: tuple[object, ...] | None = None
+    """What the page reads beyond `Records`, the language and the templates; None: anything at all."""
 
 
-def _pages(strategy: Strategy, idx: Index) -> Iterator[_Page]:
+_RECORD_PAGE_HIDES = ("mon", "verdict")
+
+
+def _pages(strategy: Strategy, common: Mapping[str, Any], narrow: bool) -> Iterator[_Page]:
+    """Every page of a language. With `narrow`, record pages see only what their `reads` name."""
+    idx: Index = common["idx"]
+    extras: Extras = common["extras"]
+    mon: Monitoring = common["mon"]
+    records = Records.of(strategy)
+    record_idx = RecordIndex(
+        priorities=idx.priorities,
+        goals_by_indicator=idx.goals_by_indicator,
+        phenomena_by_indicator=idx.phenomena_by_indicator,
+        priorities_by_phenomenon=idx.priorities_by_phenomenon,
+        organisations=idx.organisations,
+    )
+    narrowed = {"s": records, "idx": record_idx}
+    downloads = Downloads(documents=extras.documents, data=extras.data)
     yield _Page("index.html", "index.html", {})
     for pr in idx.priorities:
         yield _Page(f"priorities/{pr.id}.html", "priority.html", {"priority": pr})
     yield _Page("organisations/index.html", "organisations.html", {})
     for org in idx.organisations:
-        yield _Page(
-            f"organisations/{org.id}.html",
-            "organisation.html",
-            {
-                "org": org,
-                "commitments": strategy.commitments.get(org.id, ()),
-                "budget": strategy.budgets.get(org.id),
-            },
+        commitments = strategy.commitments.get(org.id, ())
+        budget = strategy.budgets.get(org.id)
+        values: dict[str, Any] = {"org": org, "commitments": commitments, "budget": budget}
+        if not narrow:
+            yield _Page(f"organisations/{org.id}.html", "organisation.html", values)
+            continue
+        rows = extras.alignment.get(org.id)
+        own = OrganisationExtras(
+            downloads.documents, downloads.data, {org.id: rows} if rows is not None else {}
         )
+        values.update(narrowed, extras=own)
+        reads = (org, commitments, budget, rows)
+        yield _Page(f"organisations/{org.id}.html", "organisation.html", values, _RECORD_PAGE_HIDES, reads)
     yield _Page("indicators/index.html", "indicators.html", {})
     for ind in strategy.indicators.values():
-        yield _Page(f"indicators/{ind.id}.html", "indicator.html", {"indicator": ind})
+        if not narrow:
+            yield _Page(f"indicators/{ind.id}.html", "indicator.html", {"indicator": ind})
+            continue
+        status = mon.indicators.get(ind.id)
+        verdicts = {
+            g.id: mon.goals[g.id].verdict for g in idx.goals_by_indicator.get(ind.id, ()) if g.id in mon.goals
+        }
+        known = {g.id: verdicts.get(g.id, "") for g in idx.goals_by_indicator.get(ind.id, ())}
+        values = {
+            "indicator": ind,
+            **narrowed,
+            "extras": downloads,
+            "mon": IndicatorMonitoring({ind.id: status} if status is not None else {}),
+            "verdict": _verdicts(known),
+        }
+        yield _Page(f"indicators/{ind.id}.html", "indicator.html", values, (), (ind, status, known))
     yield _Page("phenomena/index.html", "phenomena.html", {})
     for ph in strategy.phenomena.values():
-        yield _Page(f"phenomena/{ph.id}.html", "phenomenon.html", {"phenomenon": ph})
+        if not narrow:
+            yield _Page(f"phenomena/{ph.id}.html", "phenomenon.html", {"phenomenon": ph})
+            continue
+        values = {"phenomenon": ph, **narrowed, "extras": downloads}
+        yield _Page(f"phenomena/{ph.id}.html", "phenomenon.html", values, _RECORD_PAGE_HIDES, (ph,))
     yield _Page("changes.html", "changes.html", {})
 
 
@@ -433,23 +563,71 @@ def render_data_pages(
     return _render_jobs(prepared, [(lang, page) for lang in langs])
 
 
+def _reuse(
+    strategy: Strategy, jobs: Sequence[_Job], extras: Extras, memo: Memo
+) -> tuple[dict[str, bytes], dict[str, str]]:
+    """The pages of the last render whose inputs are unchanged, and the key of every record page.
+
+    A key covers the code, the libraries, the packaged templates, the language, the run's languages
+    and downloads, every record but commitments and budgets (all of which any page may show: names,
+    titles, links) and what the page itself reads (`_Page.reads`). Pages without `reads` (the front
+    page, priorities, lists) show figures of the whole strategy and are always rendered.
+    """
+    from .reuse import digest, environment_digest, fingerprint
+
+    # The run's languages (in order: the language links of every page) and its downloads.
+    langs = ",".join(dict.fromkeys(lang for lang, _ in jobs))
+    shared = [langs, fingerprint(dict(extras.documents)), str(extras.data)]
+    by_lang: dict[str, str] = {}
+    records = digest(fingerprint(Records.of(strategy)))
+    reads: dict[str, str] = {}
+    keys: dict[str, str] = {}
+    reused: dict[str, bytes] = {}
+    for lang, page in jobs:
+        if page.reads is None:
+            continue
+        if lang not in by_lang:
+            by_lang[lang] = environment_digest(PACKAGED_TEMPLATES, lang, shared)
+        own = reads.get(page.here)
+        if own is None:
+            own = reads[page.here] = digest(fingerprint(page.reads))
+        rel = f"{lang}/{page.here}"
+        keys[rel] = key = digest(by_lang[lang], records, page.template, page.here, own)
+        found = memo.reuse(key, rel)
+        if found is not None:
+            reused[rel] = found
+    return reused, keys
+
+
 def render(
     strategy: Strategy,
     langs: Sequence[str],
     env: jinja2.Environment,
     extras: Extras,
+    memo: Memo | None = None,
 ) -> dict[str, bytes]:
-    """Every file of the site by its path: pages per language, the language chooser, the stylesheet."""
+    """Every file of the site by its path: pages per language, the language chooser, the stylesheet.
+
+    With a `memo`, record pages whose inputs did not change since the last render are taken from the
+    output folder rather than rendered. A repository's own templates may read anything, so with them
+    every page sees the whole strategy and is rendered each time.
+    """
     common = _common(strategy, langs, extras)
-    pages = list(_pages(strategy, common["idx"]))
-    jobs: list[_Job] = [(lang, page) for lang in langs for page in pages]
+    narrow = not env.sandboxed
+    pages = list(_pages(strategy, common, narrow))
+    every: list[_Job] = [(lang, page) for lang in langs for page in pages]
+    reused: dict[str, bytes] = {}
+    keys: dict[str, str] = {}
+    if memo is not None and narrow:
+        reused, keys = _reuse(strategy, every, extras, memo)
+    jobs = [(lang, page) for lang, page in every if f"{lang}/{page.here}" not in reused]
     workers = _workers(len(jobs))
     # Each language's templates are compiled once, here, before any worker starts (Jinja folds
     # `"key"|t` into the language's text as it compiles, so compiled code differs by language).
     prepared = {lang: language(env, strategy, common, lang) for lang in langs}
     try:
-        for lang_env, _ in prepared.values():
-            for name in sorted({page.template for page in pages}):
+        for lang, (lang_env, _) in prepared.items():
+            for name in sorted({page.template for job_lang, page in jobs if job_lang == lang}):
                 lang_env.get_template(name)
     except _TEMPLATE_FAULTS as error:
         _raise_template_error(error)
@@ -476,7 +654,12 @@ def render(
     finally:
         if was_enabled:
             gc.enable()
-    ordered = {f"{lang}/{page.here}": files[f"{lang}/{page.here}"] for lang, page in jobs}
+    files.update(reused)
+    if memo is not None:
+        for rel, key in keys.items():
+            if rel not in reused:
+                memo.remember(key, files[rel])
+    ordered = {f"{lang}/{page.here}": files[f"{lang}/{page.here}"] for lang, page in every}
     ordered["index.html"] = chooser.encode("utf-8")
     for name in STATIC_FILES:
         ordered[name] = _static(env, name)
@@ -541,7 +724,10 @@ def _render_jobs(prepared: _Prepared, jobs: Sequence[_Job]) -> dict[str, bytes]:
             lang_env, base = prepared[lang]
             template = lang_env.get_template(page.template)
             up = "../" * page.here.count("/")
-            html = template.render({**base, **page.values, "here": page.here, "up": up})
+            context = {**base, **page.values, "here": page.here, "up": up}
+            for name in page.hidden:
+                del context[name]
+            html = template.render(context)
             files[f"{lang}/{page.here}"] = html.encode("utf-8")
     except _TEMPLATE_FAULTS as error:
         _raise_template_error(error)
