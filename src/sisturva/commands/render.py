@@ -18,6 +18,7 @@ from . import Outcome
 if TYPE_CHECKING:
     import jinja2
 
+    from ..publish.markdown import Verdicts
     from ..publish.reuse import Memo
 
 FORMATS = ("site", "markdown", "data", "all")
@@ -73,8 +74,10 @@ PARALLEL_COMMITMENTS = 2000
 """From this many commitments on, the document and the open data are made in processes of their own."""
 
 
-def _document(document: Callable[[Strategy, str], str], strategy: Strategy, lang: str) -> bytes:
-    return document(strategy, lang).encode("utf-8")
+def _document(strategy: Strategy, lang: str, verdicts: Verdicts) -> bytes:
+    from ..publish.markdown import document
+
+    return document(strategy, lang, verdicts).encode("utf-8")
 
 
 def _bundle(open_data: Callable[[Strategy], dict[str, bytes]], strategy: Strategy) -> bytes:
@@ -104,11 +107,12 @@ def run(path: str | None, out: str, lang: str | None, fmt: str, use_cache: bool 
     pending: dict[str, Callable[[], bytes]] = {}
     documents: dict[str, str] = {}
     if "markdown" in parts:
-        from ..publish.markdown import document
+        from ..publish.markdown import verdicts
 
+        known = verdicts(strategy)  # once here, not in each language's process
         for code in langs:
             name = f"strategy.{code}.md"
-            pending[name] = site.in_background(functools.partial(_document, document, strategy, code), big)
+            pending[name] = site.in_background(functools.partial(_document, strategy, code, known), big)
             documents[code] = name
     if "data" in parts:
         from ..publish.opendata import open_data

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -20,8 +21,18 @@ _LINE_START = re.compile(r"^(?:(\d{1,9})(?=\.(?:\s|$))|([-+])(?=[\s+-]|$))")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
+# Text that `inline` leaves as it is: single spaces between words, nothing to escape, no list marker.
+_PLAIN = re.compile(
+    r"[^\s\x00-\x1f\x7f\\`*_{}\[\]()#|~$!^&<>@+\-\d](?:[^\s\x00-\x1f\x7f\\`*_{}\[\]()#|~$!^&<>@]| (?=\S))*"
+)
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def inline(text: str) -> str:
     """Record text as one line of inert Markdown: no markup, no HTML, no links, no table breaks, no pings."""
+    # Most record text needs nothing: one match instead of five passes. Names repeat, hence the cache.
+    if _PLAIN.fullmatch(text):
+        return text
     flat = " ".join(_CONTROL.sub("", text).split())
     flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     flat = _SPECIAL.sub(r"\\\1", flat)
@@ -176,12 +187,18 @@ def _goal(
         w.line("")
 
 
-def _priorities(w: _Writer) -> None:
-    from ..status import priority_order, status
+def verdicts(strategy: Strategy) -> Verdicts:
+    """Every goal's verdict as the document shows it, the same in every language."""
+    from ..status import status
 
     # Verdicts do not depend on the reference year (only staleness does, which a document leaves out).
-    picture = status(w.s, w.s.settings.planning_years.start)
-    verdicts: Verdicts = {g.goal: (g.verdict, g.reason) for g in picture.goals()}
+    picture = status(strategy, strategy.settings.planning_years.start)
+    return {g.goal: (g.verdict, g.reason) for g in picture.goals()}
+
+
+def _priorities(w: _Writer, verdicts: Verdicts) -> None:
+    from ..status import priority_order
+
     serving: dict[str, list[tuple[str, Commitment]]] = {}
     for org, c in w.s.all_commitments():
         for goal_id in dict.fromkeys(c.goals):
@@ -342,11 +359,14 @@ def _budgets(w: _Writer) -> None:
             w.table([w.t(key) for key in header], rows)
 
 
-def document(strategy: Strategy, lang: str) -> str:
-    """The whole strategy in `lang` as one Markdown document; text missing in `lang` is marked with the language shown."""
+def document(strategy: Strategy, lang: str, known: Verdicts | None = None) -> str:
+    """The whole strategy in `lang` as one Markdown document; text missing in `lang` is marked with the language shown.
+
+    `known`: the `verdicts` of `strategy`, when already worked out for another language.
+    """
     w = _Writer(strategy, lang)
     _front(w)
-    _priorities(w)
+    _priorities(w, verdicts(strategy) if known is None else known)
     _phenomena(w)
     if strategy.indicators:
         w.heading(2, w.t("doc.indicators"))
@@ -360,4 +380,4 @@ def document(strategy: Strategy, lang: str) -> str:
     return "\n".join(w.out) + "\n"
 
 
-__all__ = ["block", "document", "inline"]
+__all__ = ["block", "document", "inline", "verdicts"]
