@@ -514,3 +514,41 @@ def test_a_record_page_cannot_read_what_its_key_leaves_out(
     err = capsys.readouterr().err
     assert re.search(r"organisation\.html:\d+: .*commitments", err), err
     assert "Traceback" not in err
+
+
+def test_document_and_open_data_are_reused_only_while_no_file_changes(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sisturva.publish import markdown, opendata
+
+    made: list[str] = []
+    document, open_data = markdown.document, opendata.open_data
+
+    def spy_document(*args: object) -> str:
+        made.append(f"document {args[1]}")
+        return document(*args)  # type: ignore[arg-type]
+
+    def spy_open_data(*args: object) -> dict[str, bytes]:
+        made.append("data")
+        return open_data(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(markdown, "document", spy_document)
+    monkeypatch.setattr(opendata, "open_data", spy_open_data)
+    out = tmp_path / "site"
+    every = ("--format", "all")
+    assert render_cached(repo, out, *every) == 0
+    assert made == ["document fi", "document sv", "document en", "data"]
+    made.clear()
+    assert render_cached(repo, out, *every) == 0
+    assert made == []
+    (out / "data/commitments.csv").write_text("changed by hand", encoding="utf-8")
+    assert render_cached(repo, out, *every) == 0
+    assert made == ["data"]
+    made.clear()
+    rel, old, new = EDITS["commitment"]
+    write_tree(repo, {rel: (repo / rel).read_text(encoding="utf-8").replace(old, new)})
+    assert render_cached(repo, out, *every) == 0
+    assert made == ["document fi", "document sv", "document en", "data"]
+    assert "Turvallisuusviestintä ja -koulutus" in (out / "strategy.fi.md").read_text(encoding="utf-8")
+    assert render(repo, tmp_path / "fresh", *every) == 0
+    assert snapshot(out) == snapshot(tmp_path / "fresh")

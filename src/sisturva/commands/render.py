@@ -102,25 +102,46 @@ def run(path: str | None, out: str, lang: str | None, fmt: str, use_cache: bool 
 
     from ..publish import site
 
+    memo: Memo | None = None
+    whole = ""
+    if use_cache:
+        from ..publish.reuse import Memo, whole_key
+
+        memo = Memo.open(loaded.root, out_path)
+        whole = whole_key(loaded.files)
     # The document and the open data are computed beside the site, in other processes when large.
+    # Made from nothing but the strategy, they are taken from the last render when no file changed.
     big = len(strategy.commitment_owner) >= PARALLEL_COMMITMENTS
     pending: dict[str, Callable[[], bytes]] = {}
     documents: dict[str, str] = {}
+    files: dict[str, bytes] = {}
+    keys: dict[str, str] = {}
     if "markdown" in parts:
         from ..publish.markdown import verdicts
 
-        known = verdicts(strategy)  # once here, not in each language's process
+        known: Verdicts | None = None
         for code in langs:
             name = f"strategy.{code}.md"
-            pending[name] = site.in_background(functools.partial(_document, strategy, code, known), big)
             documents[code] = name
+            if memo is not None:
+                keys[name] = f"{whole}:markdown:{code}"
+                found = memo.reuse(keys[name], name)
+                if found is not None:
+                    files[name] = found
+                    continue
+            if known is None:
+                known = verdicts(strategy)  # once here, not in each language's process
+            pending[name] = site.in_background(functools.partial(_document, strategy, code, known), big)
+    data: dict[str, bytes] | None = None
     if "data" in parts:
-        from ..publish.opendata import open_data
+        if memo is not None:
+            keys["data/"] = f"{whole}:data"
+            data = memo.reuse_all(keys["data/"], "data/")
+        if data is None:
+            from ..publish.opendata import open_data
 
-        pending["data/"] = site.in_background(functools.partial(_bundle, open_data, strategy), big)
-    files: dict[str, bytes] = {}
+            pending["data/"] = site.in_background(functools.partial(_bundle, open_data, strategy), big)
     page_env: tuple[jinja2.Environment, site.Extras] | None = None
-    memo: Memo | None = None
     if "site" in parts:
         override = loaded.root / (strategy.settings.templates or "templates")
         env = site.environment(override if override.is_dir() else None, keep_compiled=use_cache)
@@ -132,20 +153,21 @@ def run(path: str | None, out: str, lang: str | None, fmt: str, use_cache: bool 
             documents=documents,
             data="data" in parts,
         )
-        if use_cache:
-            from ..publish.reuse import Memo
-
-            memo = Memo.open(loaded.root, out_path)
         files.update(site.render(strategy, langs, env, extras, memo))
         page_env = env, extras
     for name, collect in pending.items():
         if name == "data/":
-            data: dict[str, bytes] = pickle.loads(collect())
-            files.update((f"data/{k}", v) for k, v in data.items())
-            if page_env is not None:
-                files.update(site.render_data_pages(strategy, langs, *page_env, list(data)))
+            data = pickle.loads(collect())
+            if memo is not None:
+                memo.remember_all(keys[name], data)
         else:
             files[name] = collect()
+            if memo is not None:
+                memo.remember(keys[name], files[name])
+    if data is not None:
+        files.update((f"data/{k}", v) for k, v in data.items())
+        if page_env is not None:
+            files.update(site.render_data_pages(strategy, langs, *page_env, list(data)))
     files[MARKER] = b"This folder is written by `sisturva render` and replaced as a whole on each run.\n"
 
     done = site.publish(out_path, files)

@@ -2,35 +2,27 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
+import json
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel
+from pydantic_core import to_json
 
-from ..cache import _load, _save, cache_dir, code_stamp, store_name
+from ..cache import _load, _save, cache_dir, code_stamp, content_key, store_name
+from ..sources import SourceFile
 
 
-def fingerprint(value: object) -> str:
-    """A text that differs whenever `value` differs, for records (pydantic models) and plain values.
+def fingerprint(value: object) -> bytes:
+    """Bytes that differ whenever `value` differs: records, dataclasses, mappings, sequences and plain values.
 
-    Records are written as JSON by pydantic's serializer (every field, decimals exactly), which is
-    several times faster than their `repr`; dataclasses field by field (`repr=False` ones too); other
-    values (numbers, text) by `repr`.
+    pydantic's serializer writes every field (decimals exactly, as written) in one call; where a
+    field may hold values of several types, the JSON tells them apart (text is quoted, a number is
+    not, a record is an object). A value it cannot write is an error, never a guess.
     """
-    if isinstance(value, BaseModel):
-        return f"{type(value).__name__}{value.model_dump_json()}"
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        inner = ",".join(fingerprint(getattr(value, f.name)) for f in dataclasses.fields(value))
-        return f"{type(value).__name__}({inner})"
-    if isinstance(value, tuple | list):
-        return "[" + ",".join(fingerprint(item) for item in value) + "]"
-    if isinstance(value, Mapping):
-        return "{" + ",".join(f"{key!r}:{fingerprint(item)}" for key, item in value.items()) + "}"
-    return repr(value)
+    return to_json(value)
 
 
 def digest(*parts: str | bytes) -> str:
@@ -41,6 +33,15 @@ def digest(*parts: str | bytes) -> str:
         found.update(b"%d:" % len(data))
         found.update(data)
     return found.hexdigest()
+
+
+def whole_key(files: Sequence[SourceFile]) -> str:
+    """A key of everything a render is made from but the templates: every file, the code, the libraries.
+
+    The Markdown document and the open data are made from the strategy alone, which is made from
+    these files alone.
+    """
+    return digest(content_key(list(files), ("render",)), code_stamp(), sys.version, *library_versions())
 
 
 def library_versions() -> tuple[str, ...]:
@@ -112,6 +113,35 @@ class Memo:
     def remember(self, key: str, content: bytes) -> None:
         """Note the bytes `key` gave in this run."""
         self.current[key] = hashlib.sha256(content).hexdigest()
+
+    def reuse_all(self, key: str, folder: str) -> dict[str, bytes] | None:
+        """The files `key` gave last time in `folder` of the output, when every one is still as it was."""
+        expected = self.previous.get(key)
+        if expected is None:
+            return None
+        try:
+            named = json.loads(expected)
+        except ValueError:
+            return None
+        if not isinstance(named, dict):
+            return None
+        found: dict[str, bytes] = {}
+        for name, digest in named.items():
+            try:
+                content = (self.out / folder / name).read_bytes()
+            except OSError:
+                return None
+            if not isinstance(digest, str) or hashlib.sha256(content).hexdigest() != digest:
+                return None
+            found[name] = content
+        self.current[key] = expected
+        return found
+
+    def remember_all(self, key: str, files: Mapping[str, bytes]) -> None:
+        """Note the files `key` gave in this run, by name inside the folder `reuse_all` is given."""
+        self.current[key] = json.dumps(
+            {name: hashlib.sha256(content).hexdigest() for name, content in files.items()}
+        )
 
     def save(self) -> None:
         """Keep this run's keys only: pages of older runs are no longer in the output folder."""

@@ -577,7 +577,7 @@ def _reuse(
 
     # The run's languages (in order: the language links of every page) and its downloads.
     langs = ",".join(dict.fromkeys(lang for lang, _ in jobs))
-    shared = [langs, fingerprint(dict(extras.documents)), str(extras.data)]
+    shared = [langs, fingerprint(dict(extras.documents)).decode(), str(extras.data)]
     by_lang: dict[str, str] = {}
     records = digest(fingerprint(Records.of(strategy)))
     reads: dict[str, str] = {}
