@@ -267,7 +267,9 @@ def git(repo: Path, *args: str) -> None:
     )
 
 
-def test_change_log_lists_recent_commits(repo: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("cached", [False, True])
+def test_change_log_lists_recent_commits(repo: Path, tmp_path: Path, cached: bool) -> None:
+    render = render_cached if cached else globals()["render"]
     out = tmp_path / "site"
     assert render(repo, out) == 0
     assert "not kept in a git repository" in (out / "en/changes.html").read_text(encoding="utf-8")
@@ -477,6 +479,8 @@ def test_only_pages_whose_inputs_changed_are_rendered_again(
     out = tmp_path / "site"
     assert render_cached(repo, out) == 0
     rendered = rendered_pages(monkeypatch)
+    assert render_cached(repo, out) == 0
+    assert rendered == []  # nothing changed: the whole site is taken from the last render
     rel, old, new = EDITS["commitment"]
     write_tree(repo, {rel: (repo / rel).read_text(encoding="utf-8").replace(old, new)})
     assert render_cached(repo, out) == 0

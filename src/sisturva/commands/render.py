@@ -142,19 +142,34 @@ def run(path: str | None, out: str, lang: str | None, fmt: str, use_cache: bool 
 
             pending["data/"] = site.in_background(functools.partial(_bundle, open_data, strategy), big)
     page_env: tuple[jinja2.Environment, site.Extras] | None = None
+    site_files: dict[str, bytes] = {}
     if "site" in parts:
         override = loaded.root / (strategy.settings.templates or "templates")
-        env = site.environment(override if override.is_dir() else None, keep_compiled=use_cache)
-        extras = site.Extras(
-            status=site.monitoring(strategy),
-            alignment=site.alignment(strategy),
-            changes=site.recent_changes(loaded.root),
-            versions=site.versions(loaded.root),
-            documents=documents,
-            data="data" in parts,
-        )
-        files.update(site.render(strategy, langs, env, extras, memo))
-        page_env = env, extras
+        folder = override if override.is_dir() else None
+        changes = site.recent_changes(loaded.root)
+        versions = site.versions(loaded.root)
+        reused = None
+        if memo is not None:
+            from ..publish.reuse import site_key
+
+            keys["site"] = site_key(whole, folder, langs, documents, "data" in parts, changes, versions)
+            reused = memo.reuse_all(keys["site"], "")
+            if reused is not None:
+                memo.keep_previous()
+        if reused is not None:
+            files.update(reused)
+        else:
+            env = site.environment(folder, keep_compiled=use_cache)
+            extras = site.Extras(
+                status=site.monitoring(strategy),
+                alignment=site.alignment(strategy),
+                changes=changes,
+                versions=versions,
+                documents=documents,
+                data="data" in parts,
+            )
+            site_files = site.render(strategy, langs, env, extras, memo)
+            page_env = env, extras
     for name, collect in pending.items():
         if name == "data/":
             data = pickle.loads(collect())
@@ -167,7 +182,11 @@ def run(path: str | None, out: str, lang: str | None, fmt: str, use_cache: bool 
     if data is not None:
         files.update((f"data/{k}", v) for k, v in data.items())
         if page_env is not None:
-            files.update(site.render_data_pages(strategy, langs, *page_env, list(data)))
+            site_files.update(site.render_data_pages(strategy, langs, *page_env, list(data)))
+    if page_env is not None:
+        files.update(site_files)
+        if memo is not None:
+            memo.remember_all(keys["site"], site_files)
     files[MARKER] = b"This folder is written by `sisturva render` and replaced as a whole on each run.\n"
 
     done = site.publish(out_path, files)

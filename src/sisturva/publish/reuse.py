@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import sys
@@ -42,6 +43,36 @@ def whole_key(files: Sequence[SourceFile]) -> str:
     these files alone.
     """
     return digest(content_key(list(files), ("render",)), code_stamp(), sys.version, *library_versions())
+
+
+def site_key(
+    whole: str,
+    override: Path | None,
+    langs: Sequence[str],
+    documents: Mapping[str, str],
+    data: bool,
+    changes: object,
+    versions: object,
+) -> str:
+    """A key of everything any page of the site can show, for taking the whole site from the last render.
+
+    Besides the strategy's files and the code (`whole`): every template (a repository's own too),
+    the languages and downloads, the change log and the versions from git, and today's date, from
+    which the monitoring picture takes its reference year.
+    """
+    from .site import PACKAGED_TEMPLATES
+
+    folders = [PACKAGED_TEMPLATES] if override is None else [override, PACKAGED_TEMPLATES]
+    return digest(
+        whole,
+        *(str(folder) + "\0" + templates_digest(folder) for folder in folders),
+        ",".join(langs),
+        fingerprint(dict(documents)),
+        str(data),
+        fingerprint(changes),
+        fingerprint(versions),
+        datetime.date.today().isoformat(),
+    )
 
 
 def library_versions() -> tuple[str, ...]:
@@ -142,6 +173,11 @@ class Memo:
         self.current[key] = json.dumps(
             {name: hashlib.sha256(content).hexdigest() for name, content in files.items()}
         )
+
+    def keep_previous(self) -> None:
+        """Keep last run's keys too: with the whole site reused, its pages' keys still name its files."""
+        for key, value in self.previous.items():
+            self.current.setdefault(key, value)
 
     def save(self) -> None:
         """Keep this run's keys only: pages of older runs are no longer in the output folder."""
