@@ -556,3 +556,16 @@ def test_document_and_open_data_are_reused_only_while_no_file_changes(
     assert "Turvallisuusviestintä ja -koulutus" in (out / "strategy.fi.md").read_text(encoding="utf-8")
     assert render(repo, tmp_path / "fresh", *every) == 0
     assert snapshot(out) == snapshot(tmp_path / "fresh")
+
+
+def test_repository_templates_see_every_organisations_figures(repo: Path, tmp_path: Path) -> None:
+    template = (
+        '{% extends "base.html" %}{% block main %}'
+        "{% for org_id in extras.alignment %}<p>{{ org_id }}: {{ extras.alignment[org_id] | map(attribute='committed') | sum | money }}</p>"
+        "{% endfor %}<p>{{ extras.alignment | length }}</p>{% endblock %}"
+    )
+    write_tree(repo, {"templates/changes.html": template})
+    out = tmp_path / "site"
+    assert render_cached(repo, out) == 0
+    page = (out / "en/changes.html").read_text(encoding="utf-8")
+    assert "<p>poliisihallitus: €100,000</p><p>1</p>" in page

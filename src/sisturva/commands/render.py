@@ -162,7 +162,7 @@ def run(path: str | None, out: str, lang: str | None, fmt: str, use_cache: bool 
             env = site.environment(folder, keep_compiled=use_cache)
             extras = site.Extras(
                 status=site.monitoring(strategy),
-                alignment=site.alignment(strategy),
+                alignment=site.Alignment(strategy),
                 changes=changes,
                 versions=versions,
                 documents=documents,

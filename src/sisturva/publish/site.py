@@ -12,7 +12,7 @@ import subprocess
 import tempfile
 import traceback
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -234,14 +234,82 @@ def _verdicts(known: Mapping[str, str]) -> Callable[[str], str]:
     return verdict
 
 
-def alignment(strategy: Strategy) -> dict[str, tuple[YearFigures, ...]]:
-    """Each organisation's allocated, committed and remaining euros by year, as `sisturva align` counts."""
+def alignment(strategy: Strategy, only: Collection[str] | None = None) -> dict[str, tuple[YearFigures, ...]]:
+    """Each organisation's allocated, committed and remaining euros by year, as `sisturva align` counts.
+
+    With `only`, just those organisations' figures (each made from its own plan and commitments).
+    """
     from ..align import align
 
     return {
         org.organisation: tuple(y for y in org.years if y.planned or y.committed or y.person_years)
-        for org in align(strategy).organisations
+        for org in align(strategy, only).organisations
     }
+
+
+class Alignment(Mapping[str, Sequence[YearFigures]]):
+    """`alignment` worked out when asked for: only for the organisations whose pages are rendered.
+
+    An organisation's figures come from its own budget plan and commitments alone (see `align`'s
+    `only`), so its page's reuse key, which covers those, covers the figures too.
+    """
+
+    def __init__(self, strategy: Strategy) -> None:
+        self._strategy = strategy
+        self._found: dict[str, tuple[YearFigures, ...] | None] = {}
+        self._every: dict[str, tuple[YearFigures, ...]] | None = None
+
+    def prefetch(self, orgs: Collection[str]) -> None:
+        """Work out the figures of `orgs` in one pass (before pages are dealt out to processes)."""
+        missing = [org for org in orgs if org not in self._found]
+        if missing:
+            found = alignment(self._strategy, set(missing))
+            self._found.update((org, found.get(org)) for org in missing)
+
+    def _whole(self) -> dict[str, tuple[YearFigures, ...]]:
+        if self._every is None:
+            self._every = alignment(self._strategy)
+        return self._every
+
+    def __getitem__(self, org: str) -> tuple[YearFigures, ...]:
+        self.prefetch((org,))
+        found = self._found[org]
+        if found is None:
+            raise KeyError(org)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._whole())
+
+    def __len__(self) -> int:
+        return len(self._whole())
+
+
+@dataclass(frozen=True)
+class _OwnFigures(Mapping[str, Sequence[YearFigures]]):
+    """One organisation's entry of the alignment: what its page may read, and nothing else."""
+
+    org: str
+    figures: Mapping[str, Sequence[YearFigures]]
+
+    def _check(self, key: object) -> None:
+        if key != self.org:
+            raise LookupError(f"the figures of organisation {key} are not shown on this page")
+
+    def __getitem__(self, key: str) -> Sequence[YearFigures]:
+        self._check(key)
+        return self.figures[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The organisation's own figures; asking for another organisation's is an error."""
+        self._check(key)
+        return self.figures.get(key, default)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([self.org] if self.org in self.figures else [])
+
+    def __len__(self) -> int:
+        return 1 if self.org in self.figures else 0
 
 
 @dataclass(frozen=True)
@@ -492,12 +560,9 @@ def _pages(strategy: Strategy, common: Mapping[str, Any], narrow: bool) -> Itera
         if not narrow:
             yield _Page(f"organisations/{org.id}.html", "organisation.html", values)
             continue
-        rows = extras.alignment.get(org.id)
-        own = OrganisationExtras(
-            downloads.documents, downloads.data, {org.id: rows} if rows is not None else {}
-        )
+        own = OrganisationExtras(downloads.documents, downloads.data, _OwnFigures(org.id, extras.alignment))
         values.update(narrowed, extras=own)
-        reads = (org, commitments, budget, rows)
+        reads = (org, commitments, budget)  # and the alignment figures, made from these alone
         yield _Page(f"organisations/{org.id}.html", "organisation.html", values, _RECORD_PAGE_HIDES, reads)
     yield _Page("indicators/index.html", "indicators.html", {})
     for ind in strategy.indicators.values():
@@ -621,6 +686,10 @@ def render(
     if memo is not None and narrow:
         reused, keys = _reuse(strategy, every, extras, memo)
     jobs = [(lang, page) for lang, page in every if f"{lang}/{page.here}" not in reused]
+    if isinstance(extras.alignment, Alignment):
+        extras.alignment.prefetch(
+            {page.values["org"].id for _, page in jobs if page.template == "organisation.html"}
+        )
     workers = _workers(len(jobs))
     # Each language's templates are compiled once, here, before any worker starts (Jinja folds
     # `"key"|t` into the language's text as it compiles, so compiled code differs by language).
@@ -903,6 +972,7 @@ def _swap(staging: Path, out: Path) -> None:
 
 
 __all__ = [
+    "Alignment",
     "Change",
     "Extras",
     "Helpers",
