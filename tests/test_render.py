@@ -450,6 +450,7 @@ EDITS = {
         "Turvallisuusviestintä",
         "Turvallisuusviestintä ja -koulutus",
     ),
+    "euros": ("commitments/poliisihallitus.yaml", "euros: 100000", "euros: 90000"),
     "budget": ("budgets/poliisihallitus.yaml", "allocated: 200000", "allocated: 150000"),
     "organisation name": ("organisations/sm.yaml", "Sisäministeriö", "Sisäasiainministeriö"),
     "goal title": ("priorities/p1.yaml", "Luottamus säilyy", "Luottamus kasvaa"),
@@ -463,13 +464,14 @@ def test_second_render_reuses_pages_and_matches_a_fresh_one(
     repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str
 ) -> None:
     out = tmp_path / "site"
-    assert render_cached(repo, out) == 0
+    every = ("--format", "all")
+    assert render_cached(repo, out, *every) == 0
     rel, old, new = EDITS[edit]
     text = (repo / rel).read_text(encoding="utf-8")
     assert old in text
     write_tree(repo, {rel: text.replace(old, new)})
-    assert render_cached(repo, out) == 0
-    assert render(repo, tmp_path / "fresh") == 0
+    assert render_cached(repo, out, *every) == 0
+    assert render(repo, tmp_path / "fresh", *every) == 0
     assert snapshot(out) == snapshot(tmp_path / "fresh")
 
 
@@ -569,3 +571,53 @@ def test_repository_templates_see_every_organisations_figures(repo: Path, tmp_pa
     assert render_cached(repo, out) == 0
     page = (out / "en/changes.html").read_text(encoding="utf-8")
     assert "<p>poliisihallitus: €100,000</p><p>1</p>" in page
+
+
+def test_document_parts_of_unchanged_organisations_are_kept(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sisturva.publish import markdown
+
+    write_tree(
+        repo,
+        {
+            "commitments/sm.yaml": (
+                "organisation: sm\ncommitments:\n  - id: sm-ohjaus\n    action: Ohjaus\n"
+                "    goals: [p1-g1]\n    period: {start: 2022, end: 2022}\n"
+            )
+        },
+    )
+    written: list[str] = []
+    original = markdown._organisation_commitments
+
+    def spy(w: object, org: str, items: object) -> None:
+        written.append(org)
+        original(w, org, items)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(markdown, "_organisation_commitments", spy)
+    out = tmp_path / "site"
+    assert render_cached(repo, out, "--format", "markdown", "--lang", "fi") == 0
+    assert written == ["poliisihallitus", "sm"]
+    written.clear()
+    rel, old, new = EDITS["euros"]
+    write_tree(repo, {rel: (repo / rel).read_text(encoding="utf-8").replace(old, new)})
+    assert render_cached(repo, out, "--format", "markdown", "--lang", "fi") == 0
+    assert written == ["poliisihallitus"]
+    assert render(repo, tmp_path / "fresh", "--format", "markdown", "--lang", "fi") == 0
+    assert snapshot(out) == snapshot(tmp_path / "fresh")
+
+
+def test_damaged_document_parts_are_ignored(repo: Path, tmp_path: Path) -> None:
+    from sisturva.cache import cache_dir
+
+    out = tmp_path / "site"
+    assert render_cached(repo, out, "--format", "markdown") == 0
+    kept = sorted(cache_dir().glob("document-*.pickle"))
+    assert len(kept) == 3
+    for path in kept:
+        path.write_bytes(b"not a pickle")
+    rel, old, new = EDITS["euros"]
+    write_tree(repo, {rel: (repo / rel).read_text(encoding="utf-8").replace(old, new)})
+    assert render_cached(repo, out, "--format", "markdown") == 0
+    assert render(repo, tmp_path / "fresh", "--format", "markdown") == 0
+    assert snapshot(out) == snapshot(tmp_path / "fresh")

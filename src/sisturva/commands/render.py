@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     import jinja2
 
     from ..publish.markdown import Verdicts
-    from ..publish.reuse import Memo
+    from ..publish.reuse import Digests, Memo
 
 FORMATS = ("site", "markdown", "data", "all")
 MARKER = ".sisturva-render"
@@ -74,10 +74,18 @@ PARALLEL_COMMITMENTS = 2000
 """From this many commitments on, the document and the open data are made in processes of their own."""
 
 
-def _document(strategy: Strategy, lang: str, verdicts: Verdicts) -> bytes:
+def _document(
+    strategy: Strategy, lang: str, verdicts: Verdicts, digests: Digests | None, root: Path
+) -> bytes:
     from ..publish.markdown import document
+    from ..publish.reuse import Parts
 
-    return document(strategy, lang, verdicts).encode("utf-8")
+    if digests is None:
+        return document(strategy, lang, verdicts).encode("utf-8")
+    parts = Parts.open(root, lang, digests)
+    text = document(strategy, lang, verdicts, parts)
+    parts.save(root, lang)
+    return text.encode("utf-8")
 
 
 def _bundle(open_data: Callable[[Strategy], dict[str, bytes]], strategy: Strategy) -> bytes:
@@ -116,6 +124,7 @@ def run(path: str | None, out: str, lang: str | None, fmt: str, use_cache: bool 
     documents: dict[str, str] = {}
     files: dict[str, bytes] = {}
     keys: dict[str, str] = {}
+    digests: Digests | None = None
     if "markdown" in parts:
         from ..publish.markdown import verdicts
 
@@ -131,7 +140,12 @@ def run(path: str | None, out: str, lang: str | None, fmt: str, use_cache: bool 
                     continue
             if known is None:
                 known = verdicts(strategy)  # once here, not in each language's process
-            pending[name] = site.in_background(functools.partial(_document, strategy, code, known), big)
+                if memo is not None:
+                    from ..publish.reuse import Digests
+
+                    digests = Digests.of(strategy)
+            work = functools.partial(_document, strategy, code, known, digests, loaded.root)
+            pending[name] = site.in_background(work, big)
     data: dict[str, bytes] | None = None
     if "data" in parts:
         if memo is not None:
@@ -168,7 +182,7 @@ def run(path: str | None, out: str, lang: str | None, fmt: str, use_cache: bool 
                 documents=documents,
                 data="data" in parts,
             )
-            site_files = site.render(strategy, langs, env, extras, memo)
+            site_files = site.render(strategy, langs, env, extras, memo, digests)
             page_env = env, extras
     for name, collect in pending.items():
         if name == "data/":

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 
 from ..locale import format_date, format_money, format_number
-from ..models import Commitment, Goal, Indicator, Level, Measure, SourceRef, Text
+from ..models import Budget, Commitment, Goal, Indicator, Level, Measure, SourceRef, Text
 from ..strategy import Strategy
 from .messages import LANGUAGE_NAMES, localized, t
+from .reuse import Parts
 
 Verdicts = dict[str, tuple[str, str | None]]
 """A goal's verdict and the reason it has none, by goal id."""
@@ -55,11 +56,27 @@ def number(value: Decimal | int, lang: str) -> str:
 class _Writer:
     """Builds the document in one language: every record text goes through `tx`, which marks fallbacks."""
 
-    def __init__(self, strategy: Strategy, lang: str) -> None:
+    def __init__(self, strategy: Strategy, lang: str, parts: Parts | None = None) -> None:
         self.s = strategy
         self.lang = lang
         self.default = strategy.settings.languages[0]
         self.out: list[str] = []
+        self.parts = parts
+
+    def part(self, reads: Callable[[Parts], Sequence[str]], write: Callable[[], None]) -> None:
+        """Write a part with `write`, or copy it from the last render when what it `reads` is unchanged."""
+        if self.parts is None:
+            write()
+            return
+        found = self.parts.key(*reads(self.parts))
+        kept = self.parts.previous.get(found)
+        if isinstance(kept, tuple) and all(type(line) is str for line in kept):
+            self.out.extend(kept)
+        else:
+            start = len(self.out)
+            write()
+            kept = tuple(self.out[start:])
+        self.parts.current[found] = kept
 
     def tx(self, text: Text | None, paragraphs: bool = False, mark: bool = True) -> str:
         value, shown = localized(text, self.lang, self.default)
@@ -196,6 +213,23 @@ def verdicts(strategy: Strategy) -> Verdicts:
     return {g.goal: (g.verdict, g.reason) for g in picture.goals()}
 
 
+def _goal_reads(
+    goal_id: str, verdicts: Verdicts, serving: dict[str, list[tuple[str, Commitment]]], parts: Parts
+) -> list[str]:
+    # The goal and its indicator are among the records every part may read; its verdict and the
+    # commitments serving it are not.
+    found = [f"{org}:{parts.digests.commitment(c)}" for org, c in serving.get(goal_id, [])]
+    return ["goal", goal_id, repr(verdicts.get(goal_id)), *found]
+
+
+def _commitments_reads(org: str, items: Sequence[Commitment], parts: Parts) -> list[str]:
+    return ["commitments", org, *(parts.digests.commitment(c) for c in items)]
+
+
+def _budget_reads(org: str, budget: Budget, parts: Parts) -> list[str]:
+    return ["budget", org, parts.digests.budget(budget)]
+
+
 def _priorities(w: _Writer, verdicts: Verdicts) -> None:
     from ..status import priority_order
 
@@ -234,7 +268,10 @@ def _priorities(w: _Writer, verdicts: Verdicts) -> None:
         if p.goals:
             w.heading(4, w.t("doc.goals"))
             for goal in p.goals:
-                _goal(w, goal, verdicts, serving)
+                w.part(
+                    functools.partial(_goal_reads, goal.id, verdicts, serving),
+                    functools.partial(_goal, w, goal, verdicts, serving),
+                )
         if p.source is not None:
             w.line(f"{w.t('doc.source')}: {w.source(p.source)}", "")
 
@@ -293,29 +330,34 @@ def _commitments(w: _Writer) -> None:
         items = w.s.commitments[org]
         if not items:
             continue
-        w.heading(3, w.org(org))
-        rows = []
-        for c in items:
-            euros = sum((r.euros for r in c.resources), Decimal(0))
-            person_years = sum((r.person_years for r in c.resources), Decimal(0))
-            resources = [format_money(euros, w.lang)] if euros else []
-            if person_years:
-                resources.append(f"{number(person_years, w.lang)}\u00a0{w.t('doc.person_years')}")
-            goals = [
-                w.tx(w.s.goals[g].title) if g in w.s.goals else inline(g) for g in dict.fromkeys(c.goals)
+        w.part(
+            functools.partial(_commitments_reads, org, items),
+            functools.partial(_organisation_commitments, w, org, items),
+        )
+
+
+def _organisation_commitments(w: _Writer, org: str, items: Sequence[Commitment]) -> None:
+    w.heading(3, w.org(org))
+    rows = []
+    for c in items:
+        euros = sum((r.euros for r in c.resources), Decimal(0))
+        person_years = sum((r.person_years for r in c.resources), Decimal(0))
+        resources = [format_money(euros, w.lang)] if euros else []
+        if person_years:
+            resources.append(f"{number(person_years, w.lang)}\u00a0{w.t('doc.person_years')}")
+        goals = [w.tx(w.s.goals[g].title) if g in w.s.goals else inline(g) for g in dict.fromkeys(c.goals)]
+        rows.append(
+            [
+                w.tx(c.action) + w.example(c.example),
+                "; ".join(goals),
+                w.period(c.period.start, c.period.end),
+                w.t("commitment." + c.status),
+                f"{c.progress}\u00a0%",
+                ", ".join(resources),
             ]
-            rows.append(
-                [
-                    w.tx(c.action) + w.example(c.example),
-                    "; ".join(goals),
-                    w.period(c.period.start, c.period.end),
-                    w.t("commitment." + c.status),
-                    f"{c.progress}\u00a0%",
-                    ", ".join(resources),
-                ]
-            )
-        header = ["doc.action", "doc.goals", "doc.period", "doc.status", "doc.progress", "doc.resources"]
-        w.table([w.t(key) for key in header], rows)
+        )
+    header = ["doc.action", "doc.goals", "doc.period", "doc.status", "doc.progress", "doc.resources"]
+    w.table([w.t(key) for key in header], rows)
 
 
 def _organisations(w: _Writer) -> None:
@@ -335,36 +377,44 @@ def _budgets(w: _Writer) -> None:
     w.heading(2, w.t("doc.budgets"))
     for org in sorted(w.s.budgets):
         budget = w.s.budgets[org]
-        w.heading(3, w.org(org) + w.example(budget.example))
-        w.line(
-            f"*{w.t('doc.status')}: {w.t('budget.' + budget.status)} · "
-            f"{w.t('doc.period')}: {w.period(budget.years.start, budget.years.end)}*",
-            "",
+        w.part(
+            functools.partial(_budget_reads, org, budget),
+            functools.partial(_organisation_budget, w, org, budget),
         )
-        rows = []
-        for line in budget.lines:
-            for amount in sorted(line.amounts, key=lambda a: a.year):
-                allocated = format_money(amount.allocated, w.lang) if amount.allocated is not None else ""
-                rows.append(
-                    [
-                        inline(line.id),
-                        w.tx(line.name),
-                        str(amount.year),
-                        format_money(amount.euros, w.lang),
-                        allocated,
-                    ]
-                )
-        if rows:
-            header = ["doc.budget_line", "doc.name", "doc.year", "doc.euros", "doc.allocated"]
-            w.table([w.t(key) for key in header], rows)
 
 
-def document(strategy: Strategy, lang: str, known: Verdicts | None = None) -> str:
+def _organisation_budget(w: _Writer, org: str, budget: Budget) -> None:
+    w.heading(3, w.org(org) + w.example(budget.example))
+    w.line(
+        f"*{w.t('doc.status')}: {w.t('budget.' + budget.status)} · "
+        f"{w.t('doc.period')}: {w.period(budget.years.start, budget.years.end)}*",
+        "",
+    )
+    rows = []
+    for line in budget.lines:
+        for amount in sorted(line.amounts, key=lambda a: a.year):
+            allocated = format_money(amount.allocated, w.lang) if amount.allocated is not None else ""
+            rows.append(
+                [
+                    inline(line.id),
+                    w.tx(line.name),
+                    str(amount.year),
+                    format_money(amount.euros, w.lang),
+                    allocated,
+                ]
+            )
+    if rows:
+        header = ["doc.budget_line", "doc.name", "doc.year", "doc.euros", "doc.allocated"]
+        w.table([w.t(key) for key in header], rows)
+
+
+def document(strategy: Strategy, lang: str, known: Verdicts | None = None, parts: Parts | None = None) -> str:
     """The whole strategy in `lang` as one Markdown document; text missing in `lang` is marked with the language shown.
 
-    `known`: the `verdicts` of `strategy`, when already worked out for another language.
+    `known`: the `verdicts` of `strategy`, when already worked out for another language. `parts`:
+    the parts of the last render, taken as they are where nothing they show has changed.
     """
-    w = _Writer(strategy, lang)
+    w = _Writer(strategy, lang, parts)
     _front(w)
     _priorities(w, verdicts(strategy) if known is None else known)
     _phenomena(w)

@@ -13,7 +13,9 @@ from pathlib import Path
 from pydantic_core import to_json
 
 from ..cache import _load, _save, cache_dir, code_stamp, content_key, store_name
+from ..models import Budget, Commitment
 from ..sources import SourceFile
+from ..strategy import Strategy
 
 
 def fingerprint(value: object) -> bytes:
@@ -106,6 +108,87 @@ def environment_digest(folder: Path, lang: str, shared: Sequence[str]) -> str:
     )
 
 
+@dataclass(frozen=True)
+class Digests:
+    """Digests of the records, worked out once per render (before the work is shared out to processes).
+
+    `records`: every record but commitments and budget plans; then each commitment by its id and
+    each budget plan by its organisation's id.
+    """
+
+    records: str
+    commitments: Mapping[str, tuple[Commitment, str]]
+    budgets: Mapping[str, tuple[Budget, str]]
+
+    @classmethod
+    def of(cls, strategy: Strategy) -> Digests:
+        """The digests of `strategy`'s records."""
+        from .site import Records
+
+        return cls(
+            records=digest(fingerprint(Records.of(strategy))),
+            commitments={c.id: (c, _sha(c)) for _, c in strategy.all_commitments()},
+            budgets={org: (budget, _sha(budget)) for org, budget in strategy.budgets.items()},
+        )
+
+    def commitment(self, commitment: Commitment) -> str:
+        """The digest of a commitment of the strategy (worked out here for any other)."""
+        known = self.commitments.get(commitment.id)
+        return known[1] if known is not None and known[0] is commitment else _sha(commitment)
+
+    def budget(self, budget: Budget) -> str:
+        """The digest of a budget plan of the strategy (worked out here for any other)."""
+        known = self.budgets.get(budget.organisation)
+        return known[1] if known is not None and known[0] is budget else _sha(budget)
+
+    def compact(self, value: object) -> object:
+        """`value` with each commitment and budget plan in it (at any depth of tuples) as its digest."""
+        if isinstance(value, Commitment):
+            return "commitment " + self.commitment(value)
+        if isinstance(value, Budget):
+            return "budget " + self.budget(value)
+        if isinstance(value, tuple):
+            return tuple(self.compact(item) for item in value)
+        return value
+
+
+def _sha(value: object) -> str:
+    return hashlib.sha256(to_json(value)).hexdigest()
+
+
+class Parts:
+    """Parts of the document kept from the last render, each under a key of everything it shows.
+
+    A part's key names the records it reads beyond those every part may read (all records but
+    commitments and budget plans, whose digest is in `prefix` with the language and the code), by
+    the digests in `digests`. `current` collects the parts of this render, to keep for the next.
+    """
+
+    def __init__(self, prefix: str, digests: Digests, previous: Mapping[str, object]) -> None:
+        self.prefix = prefix
+        self.digests = digests
+        self.previous = previous
+        self.current: dict[str, tuple[str, ...]] = {}
+
+    def key(self, *parts: str) -> str:
+        """The key of a part from what it reads."""
+        return digest(self.prefix, *parts)
+
+    @classmethod
+    def open(cls, root: Path, lang: str, digests: Digests) -> Parts:
+        """The parts of the last render of the document in `lang` of the repository at `root`."""
+        prefix = digest(code_stamp(), sys.version, *library_versions(), lang, digests.records)
+        return cls(prefix, digests, _load(cls._path(root, lang)))
+
+    def save(self, root: Path, lang: str) -> None:
+        """Keep this render's parts (only they: parts no longer in the document are dropped)."""
+        _save(self._path(root, lang), self.current)
+
+    @staticmethod
+    def _path(root: Path, lang: str) -> Path:
+        return cache_dir() / f"{store_name('document-' + lang, root)}.pickle"
+
+
 @dataclass
 class Memo:
     """Which page key gave which bytes last time, and the output folder those pages are in.
@@ -184,4 +267,13 @@ class Memo:
         _save(self.path, self.current)
 
 
-__all__ = ["Memo", "digest", "environment_digest", "fingerprint", "library_versions", "templates_digest"]
+__all__ = [
+    "Digests",
+    "Memo",
+    "Parts",
+    "digest",
+    "environment_digest",
+    "fingerprint",
+    "library_versions",
+    "templates_digest",
+]

@@ -41,7 +41,7 @@ from ..status import GoalStatus, IndicatorStatus, PriorityStatus, Status
 from ..strategy import Strategy
 from . import svg
 from .messages import localized
-from .reuse import Memo
+from .reuse import Digests, Memo
 
 # Templates ship beside the package in a source checkout, or inside it when installed from a wheel.
 _HERE = Path(__file__).resolve().parent
@@ -629,7 +629,7 @@ def render_data_pages(
 
 
 def _reuse(
-    strategy: Strategy, jobs: Sequence[_Job], extras: Extras, memo: Memo
+    strategy: Strategy, jobs: Sequence[_Job], extras: Extras, memo: Memo, digests: Digests | None
 ) -> tuple[dict[str, bytes], dict[str, str]]:
     """The pages of the last render whose inputs are unchanged, and the key of every record page.
 
@@ -638,13 +638,16 @@ def _reuse(
     titles, links) and what the page itself reads (`_Page.reads`). Pages without `reads` (the front
     page, priorities, lists) show figures of the whole strategy and are always rendered.
     """
-    from .reuse import digest, environment_digest, fingerprint
+    from .reuse import Digests, digest, environment_digest, fingerprint
+
+    if digests is None:
+        digests = Digests.of(strategy)
 
     # The run's languages (in order: the language links of every page) and its downloads.
     langs = ",".join(dict.fromkeys(lang for lang, _ in jobs))
     shared = [langs, fingerprint(dict(extras.documents)).decode(), str(extras.data)]
     by_lang: dict[str, str] = {}
-    records = digest(fingerprint(Records.of(strategy)))
+    records = digests.records
     reads: dict[str, str] = {}
     keys: dict[str, str] = {}
     reused: dict[str, bytes] = {}
@@ -655,7 +658,7 @@ def _reuse(
             by_lang[lang] = environment_digest(PACKAGED_TEMPLATES, lang, shared)
         own = reads.get(page.here)
         if own is None:
-            own = reads[page.here] = digest(fingerprint(page.reads))
+            own = reads[page.here] = digest(fingerprint(digests.compact(page.reads)))
         rel = f"{lang}/{page.here}"
         keys[rel] = key = digest(by_lang[lang], records, page.template, page.here, own)
         found = memo.reuse(key, rel)
@@ -670,6 +673,7 @@ def render(
     env: jinja2.Environment,
     extras: Extras,
     memo: Memo | None = None,
+    digests: Digests | None = None,
 ) -> dict[str, bytes]:
     """Every file of the site by its path: pages per language, the language chooser, the stylesheet.
 
@@ -684,7 +688,7 @@ def render(
     reused: dict[str, bytes] = {}
     keys: dict[str, str] = {}
     if memo is not None and narrow:
-        reused, keys = _reuse(strategy, every, extras, memo)
+        reused, keys = _reuse(strategy, every, extras, memo, digests)
     jobs = [(lang, page) for lang, page in every if f"{lang}/{page.here}" not in reused]
     if isinstance(extras.alignment, Alignment):
         extras.alignment.prefetch(
