@@ -607,17 +607,22 @@ def test_document_parts_of_unchanged_organisations_are_kept(
     assert snapshot(out) == snapshot(tmp_path / "fresh")
 
 
-def test_damaged_document_parts_are_ignored(repo: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("damage", [b"not a pickle", None])
+def test_damaged_document_and_data_parts_are_ignored(
+    repo: Path, tmp_path: Path, damage: bytes | None
+) -> None:
     from sisturva.cache import cache_dir
 
     out = tmp_path / "site"
-    assert render_cached(repo, out, "--format", "markdown") == 0
-    kept = sorted(cache_dir().glob("document-*.pickle"))
-    assert len(kept) == 3
+    both = ("--format", "markdown,data")
+    assert render_cached(repo, out, *both) == 0
+    kept = sorted(cache_dir().glob("document-*.pickle")) + sorted(cache_dir().glob("data-*.pickle"))
+    assert len(kept) == 4
     for path in kept:
-        path.write_bytes(b"not a pickle")
+        content = path.read_bytes()
+        path.write_bytes(content[: len(content) // 2] if damage is None else damage)  # None: cut short
     rel, old, new = EDITS["euros"]
     write_tree(repo, {rel: (repo / rel).read_text(encoding="utf-8").replace(old, new)})
-    assert render_cached(repo, out, "--format", "markdown") == 0
-    assert render(repo, tmp_path / "fresh", "--format", "markdown") == 0
+    assert render_cached(repo, out, *both) == 0
+    assert render(repo, tmp_path / "fresh", *both) == 0
     assert snapshot(out) == snapshot(tmp_path / "fresh")

@@ -82,14 +82,31 @@ def _document(
 
     if digests is None:
         return document(strategy, lang, verdicts).encode("utf-8")
-    parts = Parts.open(root, lang, digests)
+    parts = Parts.open(root, f"document-{lang}", digests)
     text = document(strategy, lang, verdicts, parts)
-    parts.save(root, lang)
+    parts.save(root, f"document-{lang}")
     return text.encode("utf-8")
 
 
-def _bundle(open_data: Callable[[Strategy], dict[str, bytes]], strategy: Strategy) -> bytes:
-    return pickle.dumps(open_data(strategy), protocol=pickle.HIGHEST_PROTOCOL)
+def _bundle(strategy: Strategy, digests: Digests | None, root: Path) -> bytes:
+    from ..publish.opendata import open_data
+    from ..publish.reuse import Parts
+
+    if digests is None:
+        return pickle.dumps(open_data(strategy), protocol=pickle.HIGHEST_PROTOCOL)
+    parts = Parts.open(root, "data", digests)
+    data = open_data(strategy, parts)
+    parts.save(root, "data")
+    return pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _digests(strategy: Strategy, memo: Memo | None, known: Digests | None) -> Digests | None:
+    """The strategy's record digests, worked out once (and only when parts of the last render are kept)."""
+    if memo is None or known is not None:
+        return known
+    from ..publish.reuse import Digests
+
+    return Digests.of(strategy)
 
 
 def run(path: str | None, out: str, lang: str | None, fmt: str, use_cache: bool = True) -> Outcome:
@@ -140,10 +157,7 @@ def run(path: str | None, out: str, lang: str | None, fmt: str, use_cache: bool 
                     continue
             if known is None:
                 known = verdicts(strategy)  # once here, not in each language's process
-                if memo is not None:
-                    from ..publish.reuse import Digests
-
-                    digests = Digests.of(strategy)
+                digests = _digests(strategy, memo, digests)
             work = functools.partial(_document, strategy, code, known, digests, loaded.root)
             pending[name] = site.in_background(work, big)
     data: dict[str, bytes] | None = None
@@ -152,9 +166,10 @@ def run(path: str | None, out: str, lang: str | None, fmt: str, use_cache: bool 
             keys["data/"] = f"{whole}:data"
             data = memo.reuse_all(keys["data/"], "data/")
         if data is None:
-            from ..publish.opendata import open_data
-
-            pending["data/"] = site.in_background(functools.partial(_bundle, open_data, strategy), big)
+            digests = _digests(strategy, memo, digests)
+            pending["data/"] = site.in_background(
+                functools.partial(_bundle, strategy, digests, loaded.root), big
+            )
     page_env: tuple[jinja2.Environment, site.Extras] | None = None
     site_files: dict[str, bytes] = {}
     if "site" in parts:

@@ -68,15 +68,14 @@ class _Writer:
         if self.parts is None:
             write()
             return
-        found = self.parts.key(*reads(self.parts))
-        kept = self.parts.previous.get(found)
-        if isinstance(kept, tuple) and all(type(line) is str for line in kept):
+        key = self.parts.key(*reads(self.parts))
+        kept = self.parts.kept(key)
+        if kept is not None:
             self.out.extend(kept)
         else:
             start = len(self.out)
             write()
-            kept = tuple(self.out[start:])
-        self.parts.current[found] = kept
+            self.parts.current[key] = tuple(self.out[start:])
 
     def tx(self, text: Text | None, paragraphs: bool = False, mark: bool = True) -> str:
         value, shown = localized(text, self.lang, self.default)

@@ -11,10 +11,13 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..models import LANGUAGES, Model, SourceRef, Text
 from ..strategy import Strategy
+
+if TYPE_CHECKING:
+    from .reuse import Parts
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 """A text cell starting with one of these could run as a formula in a spreadsheet (OWASP CSV injection)."""
@@ -57,9 +60,13 @@ def _dump(model: Model | None) -> dict[str, Any] | None:
     return None if model is None else model.model_dump(mode="python", by_alias=True, exclude_none=True)
 
 
-def strategy_json(strategy: Strategy) -> bytes:
-    """The whole strategy as one JSON document: every record, in a stable order."""
-    data = {
+def strategy_json(strategy: Strategy, commitments: Sequence[str] | None = None) -> bytes:
+    """The whole strategy as one JSON document: every record, in a stable order.
+
+    `commitments`: each organisation's entry of `commitments` as `_commitments_json` writes it, in
+    the order of the organisations' ids, when already written.
+    """
+    head = {
         "format": "sisturva-strategy",
         "version": 1,
         "settings": _dump(strategy.settings),
@@ -68,13 +75,17 @@ def strategy_json(strategy: Strategy) -> bytes:
         "phenomena": [_dump(strategy.phenomena[k]) for k in sorted(strategy.phenomena)],
         "indicators": [_dump(strategy.indicators[k]) for k in sorted(strategy.indicators)],
         "priorities": [_dump(p) for p in sorted(strategy.priorities.values(), key=lambda p: p.id)],
-        "commitments": [
-            {"organisation": org, "commitments": [_dump(c) for c in strategy.commitments[org]]}
-            for org in sorted(strategy.commitments)
-        ],
-        "budgets": [_dump(strategy.budgets[k]) for k in sorted(strategy.budgets)],
     }
-    return (_json(data) + "\n").encode("utf-8")
+    if commitments is None:
+        commitments = [_commitments_json(strategy, org) for org in sorted(strategy.commitments)]
+    budgets = _json([_dump(strategy.budgets[k]) for k in sorted(strategy.budgets)])
+    # Compact JSON writes each member the same wherever it stands, so the parts join into the whole.
+    text = f'{_json(head)[:-1]},"commitments":[{",".join(commitments)}],"budgets":{budgets}}}'
+    return (text + "\n").encode("utf-8")
+
+
+def _commitments_json(strategy: Strategy, org: str) -> str:
+    return _json({"organisation": org, "commitments": [_dump(c) for c in strategy.commitments[org]]})
 
 
 def strategy_schema() -> bytes:
@@ -221,13 +232,24 @@ def _cell(value: object) -> str:
     return safe_cell(str(value))
 
 
-def _csv(columns: Sequence[Column], rows: Iterable[Sequence[object]]) -> bytes:
+def _csv(columns: Sequence[Column], rows: Iterable[Sequence[object]], written: Iterable[str] = ()) -> bytes:
+    """The CSV file of `rows`, or of rows `written` already by `_csv_rows` (a row is written alike anywhere)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([c.name for c in columns])
     for row in rows:
         writer.writerow([_cell(v) for v in row])
+    for text in written:
+        buffer.write(text)
     return buffer.getvalue().encode("utf-8")
+
+
+def _csv_rows(rows: Iterable[Sequence[object]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([_cell(v) for v in row])
+    return buffer.getvalue()
 
 
 def table_schema(columns: Sequence[Column], key: Sequence[str]) -> bytes:
@@ -247,11 +269,12 @@ def table_schema(columns: Sequence[Column], key: Sequence[str]) -> bytes:
     return (json.dumps(schema, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def _commitment_rows(strategy: Strategy) -> tuple[list[list[object]], list[list[object]]]:
+def _commitment_rows(strategy: Strategy, org: str) -> tuple[list[list[object]], list[list[object]]]:
+    """The rows of an organisation's commitments in commitments.csv and commitment-resources.csv."""
     default = strategy.settings.languages[0]
     rows: list[list[object]] = []
     resources: list[list[object]] = []
-    for org, c in sorted(strategy.all_commitments(), key=lambda oc: (oc[0], oc[1].id)):
+    for c in sorted(strategy.commitments[org], key=lambda c: c.id):
         goals = list(dict.fromkeys(c.goals))
         priorities = dict.fromkeys(strategy.goal_priority[g] for g in goals if g in strategy.goal_priority)
         rows.append(
@@ -364,21 +387,47 @@ def _package(strategy: Strategy) -> bytes:
     return (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def open_data(strategy: Strategy) -> dict[str, bytes]:
-    """Every open data file by name: strategy.json and CSV files, each with its schema, and datapackage.json."""
-    commitments, resources = _commitment_rows(strategy)
-    rows = {
-        "commitments": commitments,
-        "commitment-resources": resources,
+def _organisation(strategy: Strategy, org: str, parts: Parts | None) -> tuple[str, ...]:
+    """An organisation's commitments in strategy.json, commitments.csv and commitment-resources.csv.
+
+    Kept in `parts` under a key of what they show: the commitments, and the records every part may
+    read (the goals' priorities, the repository's first language).
+    """
+    key = ""
+    if parts is not None:
+        key = parts.key("commitments", org, *(parts.digests.commitment(c) for c in strategy.commitments[org]))
+        kept = parts.kept(key)
+        if kept is not None and len(kept) == 3:
+            return kept
+    rows, resources = _commitment_rows(strategy, org)
+    made = (_commitments_json(strategy, org), _csv_rows(rows), _csv_rows(resources))
+    if parts is not None:
+        parts.current[key] = made
+    return made
+
+
+def open_data(strategy: Strategy, parts: Parts | None = None) -> dict[str, bytes]:
+    """Every open data file by name: strategy.json and CSV files, each with its schema, and datapackage.json.
+
+    `parts`: each organisation's commitments as written by the last render, taken where unchanged.
+    """
+    by_org = [_organisation(strategy, org, parts) for org in sorted(strategy.commitments)]
+    rows: dict[str, list[list[object]]] = {
+        "commitments": [],
+        "commitment-resources": [],
         "budgets": _budget_rows(strategy),
         "indicators": _indicator_rows(strategy),
     }
+    written = {
+        "commitments": [made[1] for made in by_org],
+        "commitment-resources": [made[2] for made in by_org],
+    }
     files: dict[str, bytes] = {
-        "strategy.json": strategy_json(strategy),
+        "strategy.json": strategy_json(strategy, [made[0] for made in by_org]),
         "strategy.schema.json": strategy_schema(),
     }
     for name, (columns, key, _) in TABLES.items():
-        files[f"{name}.csv"] = _csv(columns, rows[name])
+        files[f"{name}.csv"] = _csv(columns, rows[name], written.get(name, ()))
         files[f"{name}.schema.json"] = table_schema(columns, key)
     files["datapackage.json"] = _package(strategy)
     return files

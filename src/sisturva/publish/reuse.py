@@ -174,19 +174,27 @@ class Parts:
         """The key of a part from what it reads."""
         return digest(self.prefix, *parts)
 
-    @classmethod
-    def open(cls, root: Path, lang: str, digests: Digests) -> Parts:
-        """The parts of the last render of the document in `lang` of the repository at `root`."""
-        prefix = digest(code_stamp(), sys.version, *library_versions(), lang, digests.records)
-        return cls(prefix, digests, _load(cls._path(root, lang)))
+    def kept(self, key: str) -> tuple[str, ...] | None:
+        """The part kept under `key` last time (noted as kept again), when it is whole."""
+        found = self.previous.get(key)
+        if isinstance(found, tuple) and all(type(item) is str for item in found):
+            self.current[key] = found
+            return found
+        return None
 
-    def save(self, root: Path, lang: str) -> None:
-        """Keep this render's parts (only they: parts no longer in the document are dropped)."""
-        _save(self._path(root, lang), self.current)
+    @classmethod
+    def open(cls, root: Path, kind: str, digests: Digests) -> Parts:
+        """The parts of the last render of `kind` (`document-fi`, `data`) of the repository at `root`."""
+        prefix = digest(code_stamp(), sys.version, *library_versions(), kind, digests.records)
+        return cls(prefix, digests, _load(cls._path(root, kind)))
+
+    def save(self, root: Path, kind: str) -> None:
+        """Keep this render's parts (only they: parts no longer in use are dropped)."""
+        _save(self._path(root, kind), self.current)
 
     @staticmethod
-    def _path(root: Path, lang: str) -> Path:
-        return cache_dir() / f"{store_name('document-' + lang, root)}.pickle"
+    def _path(root: Path, kind: str) -> Path:
+        return cache_dir() / f"{store_name(kind, root)}.pickle"
 
 
 @dataclass
