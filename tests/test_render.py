@@ -478,6 +478,7 @@ def test_second_render_reuses_pages_and_matches_a_fresh_one(
 def test_only_pages_whose_inputs_changed_are_rendered_again(
     repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    write_tree(repo, {"priorities/p2.yaml": "id: p2\ntitle: Toinen\nstatus: active\nperiod: {start: 2021}\n"})
     out = tmp_path / "site"
     assert render_cached(repo, out) == 0
     rendered = rendered_pages(monkeypatch)
@@ -487,7 +488,9 @@ def test_only_pages_whose_inputs_changed_are_rendered_again(
     write_tree(repo, {rel: (repo / rel).read_text(encoding="utf-8").replace(old, new)})
     assert render_cached(repo, out) == 0
     assert "fi/organisations/poliisihallitus.html" in rendered
-    assert "fi/priorities/p1.html" in rendered  # lists the commitment: always rendered
+    assert "fi/priorities/p1.html" in rendered  # lists the commitment
+    assert "fi/priorities/p2.html" not in rendered
+    assert "fi/index.html" in rendered  # shows figures of the whole strategy: always rendered
     assert "fi/organisations/sm.html" not in rendered
     assert "fi/indicators/luottamus.html" not in rendered
     assert "Turvallisuusviestintä ja -koulutus" in (out / "sv/organisations/poliisihallitus.html").read_text(
@@ -502,23 +505,38 @@ def test_only_pages_whose_inputs_changed_are_rendered_again(
     assert snapshot(out) == snapshot(tmp_path / "fresh")
 
 
+@pytest.mark.parametrize(
+    ("template", "reads", "message"),
+    [
+        ("organisation.html", "{{ s.commitments }}", "commitments"),
+        ("organisation.html", "{{ extras.alignment.get('sm') }}", "sm is not shown on this page"),
+        ("indicator.html", "{{ mon.goals }}", "goals"),
+        ("indicator.html", "{{ verdict('p9-g9') }}", "verdict of goal p9-g9 is not shown"),
+        ("priority.html", "{{ idx.commitments_by_goal.get('p2-g1') }}", "p2-g1 is not shown on this page"),
+        ("priority.html", "{{ extras.changes }}", "changes"),
+    ],
+)
 def test_a_record_page_cannot_read_what_its_key_leaves_out(
-    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    repo: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    template: str,
+    reads: str,
+    message: str,
 ) -> None:
     import shutil
 
     from sisturva.publish import site
 
     packaged = shutil.copytree(site.PACKAGED_TEMPLATES, tmp_path / "packaged")
-    page = packaged / "organisation.html"
-    source = page.read_text(encoding="utf-8").replace(
-        "{% block main %}", "{% block main %}{{ s.commitments }}"
-    )
+    page = packaged / template
+    source = page.read_text(encoding="utf-8").replace("{% block main %}", "{% block main %}" + reads)
     page.write_text(source, encoding="utf-8")
     monkeypatch.setattr(site, "PACKAGED_TEMPLATES", packaged)
     assert render(repo, tmp_path / "site") == 2
     err = capsys.readouterr().err
-    assert re.search(r"organisation\.html:\d+: .*commitments", err), err
+    assert re.search(re.escape(template) + r":\d+: .*" + re.escape(message), err), err
     assert "Traceback" not in err
 
 

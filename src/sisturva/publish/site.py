@@ -286,30 +286,44 @@ class Alignment(Mapping[str, Sequence[YearFigures]]):
 
 
 @dataclass(frozen=True)
-class _OwnFigures(Mapping[str, Sequence[YearFigures]]):
-    """One organisation's entry of the alignment: what its page may read, and nothing else."""
+class _Only(Mapping[str, Any]):
+    """The entries of `of` that a page may read (its key covers them); asking for another is an error."""
 
-    org: str
-    figures: Mapping[str, Sequence[YearFigures]]
+    allowed: frozenset[str]
+    of: Mapping[str, Any]
 
     def _check(self, key: object) -> None:
-        if key != self.org:
-            raise LookupError(f"the figures of organisation {key} are not shown on this page")
+        if key not in self.allowed:
+            raise LookupError(f"{key} is not shown on this page")
 
-    def __getitem__(self, key: str) -> Sequence[YearFigures]:
+    def __getitem__(self, key: str) -> Any:
         self._check(key)
-        return self.figures[key]
+        return self.of[key]
 
     def get(self, key: str, default: Any = None) -> Any:
-        """The organisation's own figures; asking for another organisation's is an error."""
+        """The entry of an allowed key."""
         self._check(key)
-        return self.figures.get(key, default)
+        return self.of.get(key, default)
 
     def __iter__(self) -> Iterator[str]:
-        return iter([self.org] if self.org in self.figures else [])
+        return iter([key for key in self.of if key in self.allowed])
 
     def __len__(self) -> int:
-        return 1 if self.org in self.figures else 0
+        return sum(1 for key in self.of if key in self.allowed)
+
+
+@dataclass(frozen=True)
+class PriorityIndex(RecordIndex):
+    """What a priority page may read of the reverse references: also the commitments serving its goals."""
+
+    commitments_by_goal: Mapping[str, tuple[tuple[str, Commitment], ...]]
+
+
+@dataclass(frozen=True)
+class PriorityMonitoring:
+    """What a priority page may read of the monitoring picture: its own goals' statuses."""
+
+    goals: Mapping[str, GoalStatus]
 
 
 @dataclass(frozen=True)
@@ -551,16 +565,36 @@ def _pages(strategy: Strategy, common: Mapping[str, Any], narrow: bool) -> Itera
     downloads = Downloads(documents=extras.documents, data=extras.data)
     yield _Page("index.html", "index.html", {})
     for pr in idx.priorities:
-        yield _Page(f"priorities/{pr.id}.html", "priority.html", {"priority": pr})
+        if not narrow:
+            yield _Page(f"priorities/{pr.id}.html", "priority.html", {"priority": pr})
+            continue
+        goal_ids = frozenset(g.id for g in pr.goals)
+        own_idx = PriorityIndex(
+            **vars(record_idx), commitments_by_goal=_Only(goal_ids, idx.commitments_by_goal)
+        )
+        values: dict[str, Any] = {
+            "priority": pr,
+            **narrowed,
+            "idx": own_idx,
+            "extras": downloads,
+            "mon": PriorityMonitoring(_Only(goal_ids, mon.goals)),
+        }
+        # The priority and its goals are among the records; their statuses and commitments are not.
+        reads: tuple[object, ...] = tuple(
+            (g.id, mon.goals.get(g.id), idx.commitments_by_goal.get(g.id, ())) for g in pr.goals
+        )
+        yield _Page(f"priorities/{pr.id}.html", "priority.html", values, ("verdict",), reads)
     yield _Page("organisations/index.html", "organisations.html", {})
     for org in idx.organisations:
         commitments = strategy.commitments.get(org.id, ())
         budget = strategy.budgets.get(org.id)
-        values: dict[str, Any] = {"org": org, "commitments": commitments, "budget": budget}
+        values = {"org": org, "commitments": commitments, "budget": budget}
         if not narrow:
             yield _Page(f"organisations/{org.id}.html", "organisation.html", values)
             continue
-        own = OrganisationExtras(downloads.documents, downloads.data, _OwnFigures(org.id, extras.alignment))
+        own = OrganisationExtras(
+            downloads.documents, downloads.data, _Only(frozenset({org.id}), extras.alignment)
+        )
         values.update(narrowed, extras=own)
         reads = (org, commitments, budget)  # and the alignment figures, made from these alone
         yield _Page(f"organisations/{org.id}.html", "organisation.html", values, _RECORD_PAGE_HIDES, reads)
@@ -636,7 +670,7 @@ def _reuse(
     A key covers the code, the libraries, the packaged templates, the language, the run's languages
     and downloads, every record but commitments and budgets (all of which any page may show: names,
     titles, links) and what the page itself reads (`_Page.reads`). Pages without `reads` (the front
-    page, priorities, lists) show figures of the whole strategy and are always rendered.
+    page, the lists) show figures of the whole strategy and are always rendered.
     """
     from .reuse import Digests, digest, environment_digest, fingerprint
 
