@@ -61,7 +61,8 @@ class _SafeUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the cache")
 
 
-def _load(path: Path) -> dict[str, Any]:
+def load_entries(path: Path) -> dict[str, Any]:
+    """The entries of a cache file; empty when it is missing, damaged, another user's or another version's."""
     try:
         with open(path, "rb") as handle:
             info = os.fstat(handle.fileno())
@@ -76,7 +77,8 @@ def _load(path: Path) -> dict[str, Any]:
     return entries if isinstance(entries, dict) else {}
 
 
-def _save(path: Path, entries: dict[str, Any]) -> None:
+def save_entries(path: Path, entries: dict[str, Any]) -> None:
+    """Write a cache file whole or not at all (a temporary file renamed into place)."""
     temp = ""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -106,7 +108,7 @@ class Store:
     def entries(self) -> dict[str, Any]:
         """Loaded on first use, so a command that needs no cache never reads it."""
         if self._entries is None:
-            self._entries = _load(self.path) if self.enabled else {}
+            self._entries = load_entries(self.path) if self.enabled else {}
         return self._entries
 
     def get(self, key: str) -> Any:
@@ -129,7 +131,7 @@ class Store:
             drop = [k for k in keys[: len(keys) - MAX_ENTRIES] if not keep or k not in keep]
             for key in drop:
                 del entries[key]
-        _save(self.path, entries)
+        save_entries(self.path, entries)
         self._dirty = False
 
     def save_beside(self) -> Callable[[], None]:

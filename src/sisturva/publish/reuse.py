@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic_core import to_json
 
-from ..cache import _load, _save, cache_dir, code_stamp, content_key, store_name
+from ..cache import cache_dir, code_stamp, content_key, load_entries, save_entries, store_name
 from ..models import Budget, Commitment
 from ..sources import SourceFile
 from ..strategy import Strategy
@@ -186,11 +186,11 @@ class Parts:
     def open(cls, root: Path, kind: str, digests: Digests) -> Parts:
         """The parts of the last render of `kind` (`document-fi`, `data`) of the repository at `root`."""
         prefix = digest(code_stamp(), sys.version, *library_versions(), kind, digests.records)
-        return cls(prefix, digests, _load(cls._path(root, kind)))
+        return cls(prefix, digests, load_entries(cls._path(root, kind)))
 
     def save(self, root: Path, kind: str) -> None:
         """Keep this render's parts (only they: parts no longer in use are dropped)."""
-        _save(self._path(root, kind), self.current)
+        save_entries(self._path(root, kind), self.current)
 
     @staticmethod
     def _path(root: Path, kind: str) -> Path:
@@ -214,7 +214,7 @@ class Memo:
     def open(cls, root: Path, out: Path) -> Memo:
         """The memo of the repository at `root`; empty when missing, stale or unreadable."""
         path = cache_dir() / f"{store_name('pages', root)}.pickle"
-        found = _load(path)
+        found = load_entries(path)
         previous = {k: v for k, v in found.items() if isinstance(k, str) and isinstance(v, str)}
         return cls(out.absolute(), path, previous)
 
@@ -272,7 +272,7 @@ class Memo:
 
     def save(self) -> None:
         """Keep this run's keys only: pages of older runs are no longer in the output folder."""
-        _save(self.path, self.current)
+        save_entries(self.path, self.current)
 
 
 __all__ = [
