@@ -218,16 +218,21 @@ def _euros(commitment: Commitment) -> Decimal:
     return sum((r.euros for r in commitment.resources), Decimal(0))
 
 
-def progress(commitments: Iterable[Commitment]) -> Progress:
+def progress(commitments: Iterable[Commitment], euros: Mapping[int, Decimal] | None = None) -> Progress:
     """Commitments rolled up: counts by status, mean progress, and mean progress weighted by euros.
 
     A done commitment counts as 100 % whatever its `progress` says; cancelled ones are counted but
     left out of the means. The weighted mean lets a programme of millions weigh more than a leaflet.
+    `euros` may give each commitment's total by `id()`, when it is rolled up more than once.
     """
     items = list(commitments)
     by_status = Counter[str](c.status for c in items)
     live = [c for c in items if c.status != "cancelled"]
-    values = [(Decimal(100 if c.status == "done" else c.progress), _euros(c)) for c in live]
+    known = euros or {}
+    values = [
+        (Decimal(100 if c.status == "done" else c.progress), known[id(c)] if id(c) in known else _euros(c))
+        for c in live
+    ]
     total = sum((e for _, e in values), Decimal(0))
     mean = sum((p for p, _ in values), Decimal(0)) / len(values) if values else None
     weighted = sum((p * e for p, e in values), Decimal(0)) / total if total else None
@@ -254,7 +259,9 @@ def status(strategy: Strategy, year: int) -> Status:
     """The monitoring picture of `strategy` in reference year `year` (stale data is judged against it)."""
     indicators = {i: indicator_status(ind, year) for i, ind in sorted(strategy.indicators.items())}
     serving: dict[str, list[Commitment]] = defaultdict(list)
+    euros: dict[int, Decimal] = {}  # each commitment counts in a goal and in its priority
     for _, commitment in strategy.all_commitments():
+        euros[id(commitment)] = _euros(commitment)
         for goal_id in dict.fromkeys(commitment.goals):
             serving[goal_id].append(commitment)
     priorities: list[PriorityStatus] = []
@@ -280,7 +287,7 @@ def status(strategy: Strategy, year: int) -> Status:
                     stale=ind.stale if ind else False,
                     due=ind.due if ind else None,
                     points=ind.points if ind else (),
-                    progress=progress(serving.get(goal.id, ())),
+                    progress=progress(serving.get(goal.id, ()), euros),
                 )
             )
         # A commitment serving two goals of the priority counts once.
@@ -292,7 +299,7 @@ def status(strategy: Strategy, year: int) -> Status:
                 priority_status=priority.status,
                 goals=tuple(goals),
                 verdicts=_verdict_counts(goals),
-                progress=progress(distinct.values()),
+                progress=progress(distinct.values(), euros),
             )
         )
     return Status(year=year, priorities=tuple(priorities), indicators=tuple(indicators.values()))
