@@ -106,8 +106,6 @@ STRINGS: dict[str, tuple[str, str, str]] = {
     "indicator.goals": ("Tavoitteet, joita mittari seuraa", "Mål som indikatorn följer", "Goals it measures"),
     "indicator.phenomena": ("Ilmiöt", "Fenomen", "Phenomena"),
     "indicator.latest": ("Viimeisin", "Senaste", "Latest"),
-    "direction.higher-is-better": ("Suurempi on parempi", "Högre är bättre", "Higher is better"),
-    "direction.lower-is-better": ("Pienempi on parempi", "Lägre är bättre", "Lower is better"),
     "source": ("Lähde", "Källa", "Source"),
     "example": (
         "Esimerkki: keksitty havainnollistamaan",
@@ -174,16 +172,6 @@ STRINGS: dict[str, tuple[str, str, str]] = {
     "status.phenomenon.retired": ("Ei enää seurannassa", "Följs inte längre", "Retired"),
     "status.budget.draft": ("Luonnos", "Utkast", "Draft"),
     "status.budget.adopted": ("Hyväksytty", "Antagen", "Adopted"),
-    "kind.ministry": ("Ministeriö", "Ministerium", "Ministry"),
-    "kind.agency": ("Virasto", "Myndighet", "Agency"),
-    "kind.regional-agency": ("Aluehallinnon virasto", "Regional myndighet", "Regional agency"),
-    "kind.municipality": ("Kunta", "Kommun", "Municipality"),
-    "kind.wellbeing-services-county": ("Hyvinvointialue", "Välfärdsområde", "Wellbeing services county"),
-    "kind.association": ("Yhdistys", "Förening", "Association"),
-    "kind.ngo": ("Järjestö", "Organisation", "Non-governmental organisation"),
-    "kind.business": ("Yritys", "Företag", "Business"),
-    "kind.research": ("Tutkimuslaitos", "Forskningsinstitut", "Research institute"),
-    "kind.other": ("Muu", "Annan", "Other"),
     "budget.state-tts": (
         "Toiminta- ja taloussuunnitelma (TTS)",
         "Verksamhets- och ekonomiplan",
@@ -208,6 +196,21 @@ STRINGS: dict[str, tuple[str, str, str]] = {
     "budget.ngo": ("Järjestön talousarvio", "Organisationens budget", "NGO budget"),
     "budget.other": ("Muu suunnitelma", "Annan plan", "Other plan"),
 }
+
+
+def _capitalised(prefixes: tuple[str, ...]) -> dict[str, tuple[str, str, str]]:
+    from .messages import MESSAGES
+
+    def cap(text: str) -> str:
+        return text[:1].upper() + text[1:]
+
+    return {
+        key: (cap(fi), cap(sv), cap(en)) for key, (fi, sv, en) in MESSAGES.items() if key.startswith(prefixes)
+    }
+
+
+# The site shows organisation kinds and indicator directions as labels: the shared words, capitalised.
+STRINGS.update(_capitalised(("kind.", "direction.")))
 
 _COLUMN = {"fi": 0, "sv": 1, "en": 2}
 
