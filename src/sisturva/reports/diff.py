@@ -688,12 +688,9 @@ def log_text(found: History, lang: str = "fi", color: bool = False) -> str:
     kinds = KIND_NAMES.get(lang, KIND_NAMES["fi"])
 
     # rich takes ≈ 0.1 s to load: it is used only when there is colour to show.
-    def escape(text: str) -> str:
-        if not color:
-            return text
-        from rich.markup import escape as markup
-
-        return markup(text)
+    escape: Callable[[str], str] = str
+    if color:
+        from rich.markup import escape
 
     def styled(style: str, text: str) -> str:
         return f"[{style}]{escape(text)}[/]" if color else text
