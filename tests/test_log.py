@@ -67,6 +67,19 @@ def test_history_as_text(
     assert "renamed poha-viestinta → poha-viestinta-2022  commitments/poliisihallitus.yaml" in out
 
 
+def test_history_in_colour_says_the_same(repo: Path) -> None:
+    import re
+
+    from sisturva.gitsource import Git
+    from sisturva.history import history
+    from sisturva.reports.diff import log_text
+
+    found = history(Git(str(repo)), "poha-viestinta-2022")
+    coloured = log_text(found, "en", color=True)
+    assert "\x1b[" in coloured
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == log_text(found, "en", color=False)
+
+
 def test_history_of_other_kinds(
     repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
