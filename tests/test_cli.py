@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -58,6 +59,20 @@ def test_readme_names_the_two_commands_first() -> None:
 def test_unknown_command_is_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["frobnicate"]) == 2
     assert "No such command" in capsys.readouterr().err
+
+
+def test_output_is_whole_and_exit_code_kept_though_exit_skips_clean_up(repo: Path) -> None:
+    # The command exits without freeing its objects one by one: what it wrote must be flushed first.
+    (repo / "organisations" / "sm.yaml").write_text("id: sm\nname: SM\nkind: ministryy\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "sisturva", "validate", str(repo), "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "SIS103" in json.dumps(json.loads(done.stdout))
+    assert done.stderr == ""
 
 
 def test_console_script_starts(tmp_path: object) -> None:

@@ -1,7 +1,5 @@
 """`python -m sisturva`."""
 
-import sys
+from .entry import run
 
-from .entry import main
-
-sys.exit(main())
+run()
