@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -598,12 +600,7 @@ def test_document_parts_of_unchanged_organisations_are_kept(
 
     write_tree(
         repo,
-        {
-            "commitments/sm.yaml": (
-                "organisation: sm\ncommitments:\n  - id: sm-ohjaus\n    action: Ohjaus\n"
-                "    goals: [p1-g1]\n    period: {start: 2022, end: 2022}\n"
-            )
-        },
+        {"commitments/sm.yaml": SM_COMMITMENT},
     )
     written: list[str] = []
     original = markdown._organisation_commitments
@@ -622,6 +619,92 @@ def test_document_parts_of_unchanged_organisations_are_kept(
     assert render_cached(repo, out, "--format", "markdown", "--lang", "fi") == 0
     assert written == ["poliisihallitus"]
     assert render(repo, tmp_path / "fresh", "--format", "markdown", "--lang", "fi") == 0
+    assert snapshot(out) == snapshot(tmp_path / "fresh")
+
+
+SM_COMMITMENT = (
+    "organisation: sm\ncommitments:\n  - id: sm-ohjaus\n    action: Ohjaus\n"
+    "    goals: [p1-g1]\n    period: {start: 2022, end: 2022}\n"
+)
+
+
+def rows_rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the commitments whose table rows are rendered (not kept) from now on, by language."""
+    from sisturva.publish import reuse
+
+    made: list[str] = []
+    keeper = reuse.Rows.keeper
+
+    def spy(self: reuse.Rows, prefix: str) -> reuse.KeepRow:
+        keep = keeper(self, prefix)
+
+        def counted(up: str, with_org: bool, org: str, item: Any, render: Callable[[], str]) -> str:
+            def rendered() -> str:
+                made.append(item.id)
+                return render()
+
+            return keep(up, with_org, org, item, rendered)
+
+        return counted
+
+    monkeypatch.setattr(reuse.Rows, "keeper", spy)
+    return made
+
+
+def test_table_rows_of_unchanged_commitments_are_kept(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sisturva.cache import cache_dir
+
+    write_tree(repo, {"commitments/sm.yaml": SM_COMMITMENT})
+    out = tmp_path / "site"
+    made = rows_rendered(monkeypatch)
+    assert render_cached(repo, out) == 0
+    assert sorted(made) == ["poha-viestinta"] * 3 + ["sm-ohjaus"] * 3  # p1's table, in 3 languages
+    made.clear()
+    rel, old, new = EDITS["commitment"]
+    write_tree(repo, {rel: (repo / rel).read_text(encoding="utf-8").replace(old, new)})
+    assert render_cached(repo, out) == 0
+    assert made == ["poha-viestinta"] * 3  # p1's page is rendered again, but not sm's row
+    assert render(repo, tmp_path / "fresh") == 0
+    assert snapshot(out) == snapshot(tmp_path / "fresh")
+    # A damaged file of kept rows is ignored: every row is rendered again.
+    [kept] = cache_dir().glob("rows-*.pickle")
+    kept.write_bytes(b"not a pickle")
+    made.clear()
+    write_tree(repo, {rel: (repo / rel).read_text(encoding="utf-8").replace(new, old)})
+    assert render_cached(repo, out) == 0
+    assert sorted(made) == ["poha-viestinta"] * 3 + ["sm-ohjaus"] * 3
+    assert render(repo, tmp_path / "fresh2") == 0
+    assert snapshot(out) == snapshot(tmp_path / "fresh2")
+
+
+def test_open_data_parts_of_unchanged_budget_plans_are_kept(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sisturva.publish import opendata
+
+    made: list[str] = []
+    original = opendata._budget_rows
+
+    def spy(strategy: object, org: str) -> list[list[object]]:
+        made.append(org)
+        return original(strategy, org)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(opendata, "_budget_rows", spy)
+    out = tmp_path / "site"
+    assert render_cached(repo, out, "--format", "data") == 0
+    assert made == ["poliisihallitus"]
+    made.clear()
+    rel, old, new = EDITS["commitment"]
+    write_tree(repo, {rel: (repo / rel).read_text(encoding="utf-8").replace(old, new)})
+    assert render_cached(repo, out, "--format", "data") == 0
+    assert made == []  # only the commitments changed
+    rel, old, new = EDITS["budget"]
+    write_tree(repo, {rel: (repo / rel).read_text(encoding="utf-8").replace(old, new)})
+    assert render_cached(repo, out, "--format", "data") == 0
+    assert made == ["poliisihallitus"]
+    assert render(repo, tmp_path / "fresh", "--format", "data") == 0
     assert snapshot(out) == snapshot(tmp_path / "fresh")
 
 

@@ -12,7 +12,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -61,7 +61,7 @@ class _SafeUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the cache")
 
 
-def load_entries(path: Path) -> dict[str, Any]:
+def load_entries(path: Path) -> dict[Any, Any]:
     """The entries of a cache file; empty when it is missing, damaged, another user's or another version's."""
     try:
         with open(path, "rb") as handle:
@@ -77,7 +77,7 @@ def load_entries(path: Path) -> dict[str, Any]:
     return entries if isinstance(entries, dict) else {}
 
 
-def save_entries(path: Path, entries: dict[str, Any]) -> None:
+def save_entries(path: Path, entries: Mapping[Any, Any]) -> None:
     """Write a cache file whole or not at all (a temporary file renamed into place)."""
     temp = ""
     try:

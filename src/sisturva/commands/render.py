@@ -7,7 +7,7 @@ import os
 import pickle
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
 from ..findings import exit_code
@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     import jinja2
 
     from ..publish.markdown import Verdicts
-    from ..publish.reuse import Digests, Memo
+    from ..publish.reuse import Digests, Kept, Memo
+    from ..repository import Loaded
 
 FORMATS = ("site", "markdown", "data", "all")
 MARKER = ".sisturva-render"
@@ -100,22 +101,28 @@ def _bundle(strategy: Strategy, digests: Digests | None, root: Path) -> bytes:
     return pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _digests(strategy: Strategy, memo: Memo | None, known: Digests | None) -> Digests | None:
+def _digests(loaded: Loaded, memo: Memo | None, known: Digests | None) -> Digests | None:
     """The strategy's record digests, worked out once (and only when parts of the last render are kept)."""
     if memo is None or known is not None:
         return known
     from ..publish.reuse import Digests
 
-    return Digests.of(strategy)
+    return Digests.of(loaded.strategy, loaded.files, loaded.root)
 
 
 def run(path: str | None, out: str, lang: str | None, fmt: str, use_cache: bool = True) -> Outcome:
     """Render the strategy at `path` into `out`."""
-    from ..reports.findings import text
-    from ..repository import load
+    from ..repository import frozen, load
 
     parts = formats(fmt)
     loaded = load(path, use_cache)
+    with frozen():
+        return _render(loaded, out, lang, parts, use_cache)
+
+
+def _render(loaded: Loaded, out: str, lang: str | None, parts: set[str], use_cache: bool) -> Outcome:
+    from ..reports.findings import text
+
     strategy = loaded.strategy
     langs = languages(lang, list(strategy.settings.languages))
     out_path = Path(out)
@@ -137,6 +144,8 @@ def run(path: str | None, out: str, lang: str | None, fmt: str, use_cache: bool 
     # The document and the open data are computed beside the site, in other processes when large.
     # Made from nothing but the strategy, they are taken from the last render when no file changed.
     big = len(strategy.commitment_owner) >= PARALLEL_COMMITMENTS
+    # The monitoring picture, drawn once for the site and the document (their verdicts are the same).
+    picture = functools.cache(lambda: site.monitoring(strategy))
     pending: dict[str, Callable[[], bytes]] = {}
     documents: dict[str, str] = {}
     files: dict[str, bytes] = {}
@@ -156,8 +165,8 @@ def run(path: str | None, out: str, lang: str | None, fmt: str, use_cache: bool 
                     files[name] = found
                     continue
             if known is None:
-                known = verdicts(strategy)  # once here, not in each language's process
-                digests = _digests(strategy, memo, digests)
+                known = verdicts(strategy, picture())  # once here, not in each language's process
+                digests = _digests(loaded, memo, digests)
             work = functools.partial(_document, strategy, code, known, digests, loaded.root)
             pending[name] = site.in_background(work, big)
     data: dict[str, bytes] | None = None
@@ -166,11 +175,11 @@ def run(path: str | None, out: str, lang: str | None, fmt: str, use_cache: bool 
             keys["data/"] = f"{whole}:data"
             data = memo.reuse_all(keys["data/"], "data/")
         if data is None:
-            digests = _digests(strategy, memo, digests)
+            digests = _digests(loaded, memo, digests)
             pending["data/"] = site.in_background(
                 functools.partial(_bundle, strategy, digests, loaded.root), big
             )
-    page_env: tuple[jinja2.Environment, site.Extras] | None = None
+    page_env: tuple[jinja2.Environment, dict[str, Any]] | None = None
     site_files: dict[str, bytes] = {}
     if "site" in parts:
         override = loaded.root / (strategy.settings.templates or "templates")
@@ -190,20 +199,28 @@ def run(path: str | None, out: str, lang: str | None, fmt: str, use_cache: bool 
         else:
             env = site.environment(folder, keep_compiled=use_cache)
             extras = site.Extras(
-                status=site.monitoring(strategy),
+                status=picture(),
                 alignment=site.Alignment(strategy),
                 changes=changes,
                 versions=versions,
                 documents=documents,
                 data="data" in parts,
             )
-            site_files = site.render(strategy, langs, env, extras, memo, digests)
-            page_env = env, extras
+            common = site.common(strategy, langs, extras)
+            kept: Kept | None = None
+            if memo is not None:
+                from ..publish.reuse import Kept, Rows
+
+                digests = _digests(loaded, memo, digests)
+                assert digests is not None
+                kept = Kept(memo, digests, Rows.open(loaded.root, digests))
+            site_files = site.render(strategy, langs, env, extras, common, kept)
+            page_env = env, common
     for name, collect in pending.items():
         if name == "data/":
             data = pickle.loads(collect())
             if memo is not None:
-                memo.remember_all(keys[name], data)
+                memo.remember_all(keys[name], data, "data/")
         else:
             files[name] = collect()
             if memo is not None:
@@ -218,7 +235,7 @@ def run(path: str | None, out: str, lang: str | None, fmt: str, use_cache: bool 
             memo.remember_all(keys["site"], site_files)
     files[MARKER] = b"This folder is written by `sisturva render` and replaced as a whole on each run.\n"
 
-    done = site.publish(out_path, files)
+    done = site.publish(out_path, files, memo.unchanged(files) if memo is not None else ())
     if memo is not None:
         memo.save()  # only once the pages it names are in place
     shown = os.path.relpath(out_path) if not out_path.is_absolute() else str(out_path)

@@ -6,12 +6,16 @@ import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from ..locale import format_date, format_money, format_number
 from ..models import Budget, Commitment, Goal, Indicator, Level, Measure, SourceRef, Text
 from ..strategy import Strategy
 from .messages import LANGUAGE_NAMES, localized, t
 from .reuse import Parts
+
+if TYPE_CHECKING:
+    from ..status import Status
 
 Verdicts = dict[str, tuple[str, str | None]]
 """A goal's verdict and the reason it has none, by goal id."""
@@ -203,12 +207,16 @@ def _goal(
         w.line("")
 
 
-def verdicts(strategy: Strategy) -> Verdicts:
-    """Every goal's verdict as the document shows it, the same in every language."""
-    from ..status import status
+def verdicts(strategy: Strategy, picture: Status | None = None) -> Verdicts:
+    """Every goal's verdict as the document shows it, the same in every language.
 
-    # Verdicts do not depend on the reference year (only staleness does, which a document leaves out).
-    picture = status(strategy, strategy.settings.planning_years.start)
+    `picture`: the strategy's monitoring picture in any reference year, when already drawn. Verdicts
+    do not depend on the year (only staleness does, which a document leaves out).
+    """
+    if picture is None:
+        from ..status import status
+
+        picture = status(strategy, strategy.settings.planning_years.start)
     return {g.goal: (g.verdict, g.reason) for g in picture.goals()}
 
 

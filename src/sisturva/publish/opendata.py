@@ -60,11 +60,13 @@ def _dump(model: Model | None) -> dict[str, Any] | None:
     return None if model is None else model.model_dump(mode="python", by_alias=True, exclude_none=True)
 
 
-def strategy_json(strategy: Strategy, commitments: Sequence[str] | None = None) -> bytes:
+def strategy_json(
+    strategy: Strategy, commitments: Sequence[str] | None = None, budgets: Sequence[str] | None = None
+) -> bytes:
     """The whole strategy as one JSON document: every record, in a stable order.
 
     `commitments`: each organisation's entry of `commitments` as `_commitments_json` writes it, in
-    the order of the organisations' ids, when already written.
+    the order of the organisations' ids, when already written; `budgets` likewise, by `_budget_json`.
     """
     head = {
         "format": "sisturva-strategy",
@@ -78,14 +80,19 @@ def strategy_json(strategy: Strategy, commitments: Sequence[str] | None = None) 
     }
     if commitments is None:
         commitments = [_commitments_json(strategy, org) for org in sorted(strategy.commitments)]
-    budgets = _json([_dump(strategy.budgets[k]) for k in sorted(strategy.budgets)])
+    if budgets is None:
+        budgets = [_budget_json(strategy, org) for org in sorted(strategy.budgets)]
     # Compact JSON writes each member the same wherever it stands, so the parts join into the whole.
-    text = f'{_json(head)[:-1]},"commitments":[{",".join(commitments)}],"budgets":{budgets}}}'
+    text = f'{_json(head)[:-1]},"commitments":[{",".join(commitments)}],"budgets":[{",".join(budgets)}]}}'
     return (text + "\n").encode("utf-8")
 
 
 def _commitments_json(strategy: Strategy, org: str) -> str:
     return _json({"organisation": org, "commitments": [_dump(c) for c in strategy.commitments[org]]})
+
+
+def _budget_json(strategy: Strategy, org: str) -> str:
+    return _json(_dump(strategy.budgets[org]))
 
 
 def strategy_schema() -> bytes:
@@ -299,27 +306,27 @@ def _commitment_rows(strategy: Strategy, org: str) -> tuple[list[list[object]], 
     return rows, resources
 
 
-def _budget_rows(strategy: Strategy) -> list[list[object]]:
+def _budget_rows(strategy: Strategy, org: str) -> list[list[object]]:
+    """The rows of an organisation's budget plan in budgets.csv."""
     default = strategy.settings.languages[0]
+    budget = strategy.budgets[org]
     rows: list[list[object]] = []
-    for org in sorted(strategy.budgets):
-        budget = strategy.budgets[org]
-        for line in budget.lines:
-            for amount in sorted(line.amounts, key=lambda a: a.year):
-                rows.append(
-                    [
-                        org,
-                        budget.kind,
-                        budget.status,
-                        line.id,
-                        *_texts(line.name, default),
-                        amount.year,
-                        amount.euros,
-                        amount.allocated,
-                        _source(amount.source or line.source or budget.source),
-                        budget.example,
-                    ]
-                )
+    for line in budget.lines:
+        for amount in sorted(line.amounts, key=lambda a: a.year):
+            rows.append(
+                [
+                    org,
+                    budget.kind,
+                    budget.status,
+                    line.id,
+                    *_texts(line.name, default),
+                    amount.year,
+                    amount.euros,
+                    amount.allocated,
+                    _source(amount.source or line.source or budget.source),
+                    budget.example,
+                ]
+            )
     return rows
 
 
@@ -406,24 +413,41 @@ def _organisation(strategy: Strategy, org: str, parts: Parts | None) -> tuple[st
     return made
 
 
+def _budget(strategy: Strategy, org: str, parts: Parts | None) -> tuple[str, ...]:
+    """An organisation's budget plan in strategy.json and budgets.csv, kept in `parts` like commitments."""
+    key = ""
+    if parts is not None:
+        key = parts.key("budget", org, parts.digests.budget(strategy.budgets[org]))
+        kept = parts.kept(key)
+        if kept is not None and len(kept) == 2:
+            return kept
+    made = (_budget_json(strategy, org), _csv_rows(_budget_rows(strategy, org)))
+    if parts is not None:
+        parts.current[key] = made
+    return made
+
+
 def open_data(strategy: Strategy, parts: Parts | None = None) -> dict[str, bytes]:
     """Every open data file by name: strategy.json and CSV files, each with its schema, and datapackage.json.
 
-    `parts`: each organisation's commitments as written by the last render, taken where unchanged.
+    `parts`: each organisation's commitments and budget plan as written by the last render, taken
+    where unchanged.
     """
     by_org = [_organisation(strategy, org, parts) for org in sorted(strategy.commitments)]
+    budgets = [_budget(strategy, org, parts) for org in sorted(strategy.budgets)]
     rows: dict[str, list[list[object]]] = {
         "commitments": [],
         "commitment-resources": [],
-        "budgets": _budget_rows(strategy),
+        "budgets": [],
         "indicators": _indicator_rows(strategy),
     }
     written = {
         "commitments": [made[1] for made in by_org],
         "commitment-resources": [made[2] for made in by_org],
+        "budgets": [made[1] for made in budgets],
     }
     files: dict[str, bytes] = {
-        "strategy.json": strategy_json(strategy, [made[0] for made in by_org]),
+        "strategy.json": strategy_json(strategy, [made[0] for made in by_org], [made[0] for made in budgets]),
         "strategy.schema.json": strategy_schema(),
     }
     for name, (columns, key, _) in TABLES.items():

@@ -6,7 +6,7 @@ import datetime
 import hashlib
 import json
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,19 +93,12 @@ def templates_digest(folder: Path) -> str:
     return digest(*parts)
 
 
-def environment_digest(folder: Path, lang: str, shared: Sequence[str]) -> str:
+def environment_digest(templates: str, lang: str, shared: Sequence[str]) -> str:
     """What every page of a language reads besides records: the code, the libraries, the templates.
 
-    `shared` holds the run's own settings a page shows (the languages, the downloads).
+    `templates` is the packaged templates' `templates_digest`; `shared` holds the run's own settings a page shows (the languages, the downloads).
     """
-    return digest(
-        code_stamp(),
-        sys.version,
-        *library_versions(),
-        templates_digest(folder),
-        lang,
-        *shared,
-    )
+    return digest(code_stamp(), sys.version, *library_versions(), templates, lang, *shared)
 
 
 @dataclass(frozen=True)
@@ -121,13 +114,17 @@ class Digests:
     budgets: Mapping[str, tuple[Budget, str]]
 
     @classmethod
-    def of(cls, strategy: Strategy) -> Digests:
-        """The digests of `strategy`'s records."""
+    def of(cls, strategy: Strategy, files: Sequence[SourceFile] = (), root: Path | None = None) -> Digests:
+        """The digests of `strategy`'s records.
+
+        With the strategy's `files` and its repository's `root`, the commitments' digests are kept in
+        the cache by their file's content, so only the commitments of changed files are serialised.
+        """
         from .site import Records
 
         return cls(
             records=digest(fingerprint(Records.of(strategy))),
-            commitments={c.id: (c, _sha(c)) for _, c in strategy.all_commitments()},
+            commitments=_commitment_digests(strategy, files, root),
             budgets={org: (budget, _sha(budget)) for org, budget in strategy.budgets.items()},
         )
 
@@ -143,17 +140,46 @@ class Digests:
 
     def compact(self, value: object) -> object:
         """`value` with each commitment and budget plan in it (at any depth of tuples) as its digest."""
+        # Tuples first: pages read long tuples of (organisation, commitment) pairs.
+        if isinstance(value, tuple):
+            return tuple([self.compact(item) for item in value])
         if isinstance(value, Commitment):
             return "commitment " + self.commitment(value)
         if isinstance(value, Budget):
             return "budget " + self.budget(value)
-        if isinstance(value, tuple):
-            return tuple(self.compact(item) for item in value)
         return value
 
 
 def _sha(value: object) -> str:
     return hashlib.sha256(to_json(value)).hexdigest()
+
+
+def _commitment_digests(
+    strategy: Strategy, files: Sequence[SourceFile], root: Path | None
+) -> dict[str, tuple[Commitment, str]]:
+    """Each commitment's digest by id; those of a file read before are taken from the cache.
+
+    A commitment is made from its file's bytes alone (by code the cache's format stamp covers), so
+    the file's blob id and the commitment's id name its digest.
+    """
+    if root is None or not files:
+        return {c.id: (c, _sha(c)) for _, c in strategy.all_commitments()}
+    from ..cache import Store, blob_id
+
+    blobs = {f.rel: blob_id(f.raw) for f in files if f.raw is not None and f.rel.startswith("commitments/")}
+    store = Store(store_name("digests", root))
+    found: dict[str, tuple[Commitment, str]] = {}
+    for items in strategy.commitments.values():
+        where = strategy.where.get(("commitments", items[0].id)) if items else None
+        blob = blobs.get(where.rel) if where is not None else None
+        kept = store.get(blob) if blob is not None else None
+        if not isinstance(kept, dict) or any(not isinstance(kept.get(c.id), str) for c in items):
+            kept = {c.id: _sha(c) for c in items}
+            if blob is not None:
+                store.put(blob, kept)
+        found.update((c.id, (c, kept[c.id])) for c in items)
+    store.save()
+    return found
 
 
 class Parts:
@@ -197,6 +223,87 @@ class Parts:
         return cache_dir() / f"{store_name(kind, root)}.pickle"
 
 
+KeepRow = Callable[[str, bool, str, Commitment, Callable[[], str]], str]
+"""(link depth, names the organisation, organisation, commitment, how to render it) → the row."""
+
+
+class Rows:
+    """Rows of commitment tables rendered last time, kept under a key of everything a row shows.
+
+    A priority page lists every commitment serving its goals, so editing one commitment would
+    render a thousand rows again; a row is rendered only when its own key is new. Rows are kept by
+    the language's prefix (code, libraries, templates, interface strings, every record but
+    commitments: the organisations' names among them), then by the link depth, whether the row
+    names the organisation, the organisation and, last, the commitment's digest.
+    """
+
+    def __init__(self, path: Path, previous: Mapping[str, Mapping[str, str]], digests: Digests) -> None:
+        self.path = path
+        self.previous = previous
+        self.digests = digests
+        self.made: dict[str, dict[str, str]] = {}
+        """The rows this render showed, kept or rendered, by prefix."""
+
+    @classmethod
+    def open(cls, root: Path, digests: Digests) -> Rows:
+        """The rows of the last render of the repository at `root`."""
+        path = cache_dir() / f"{store_name('rows', root)}.pickle"
+        found = load_entries(path)
+        previous = {k: v for k, v in found.items() if isinstance(k, str) and isinstance(v, dict)}
+        return cls(path, previous, digests)
+
+    def keeper(self, prefix: str) -> KeepRow:
+        """The function a language's pages call for each row (see `Helpers.rows`)."""
+        previous = self.previous.get(prefix, {})
+        made = self.made.setdefault(prefix, {})
+        commitment = self.digests.commitment
+
+        def keep(up: str, with_org: bool, org: str, item: Commitment, render: Callable[[], str]) -> str:
+            key = f"{up}\0{with_org:d}\0{org}\0{commitment(item)}"
+            found = made.get(key)
+            if found is None:
+                found = previous.get(key)
+                made[key] = found = found if isinstance(found, str) else str(render())
+            return found
+
+        return keep
+
+    def absorb(self, made: Mapping[str, Mapping[str, str]]) -> None:
+        """Take the rows another process showed."""
+        for prefix, rows in made.items():
+            self.made.setdefault(prefix, {}).update(rows)
+
+    def save(self) -> None:
+        """Keep the rows shown now and those of pages not rendered this time that are still current.
+
+        Rows under another prefix (older code, templates or records) or of a commitment no longer
+        in the strategy are dropped.
+        """
+        current = {found for _, found in self.digests.commitments.values()}
+        kept: dict[str, dict[str, str]] = {}
+        changed = self.previous.keys() != self.made.keys()
+        for prefix, made in self.made.items():
+            rows = {
+                k: v for k, v in self.previous.get(prefix, {}).items() if k.rpartition("\0")[2] in current
+            }
+            changed = (
+                changed or len(rows) != len(self.previous.get(prefix, {})) or not made.keys() <= rows.keys()
+            )
+            rows.update(made)
+            kept[prefix] = rows
+        if changed:
+            save_entries(self.path, kept)
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What a render takes from the last one: its pages (`memo`), the records' digests, table rows."""
+
+    memo: Memo
+    digests: Digests
+    rows: Rows
+
+
 @dataclass
 class Memo:
     """Which page key gave which bytes last time, and the output folder those pages are in.
@@ -209,6 +316,8 @@ class Memo:
     path: Path
     previous: Mapping[str, str]
     current: dict[str, str] = field(default_factory=dict)
+    read: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+    """Files read from the output folder this run and found as expected, with their digest, by path."""
 
     @classmethod
     def open(cls, root: Path, out: Path) -> Memo:
@@ -230,6 +339,7 @@ class Memo:
         if hashlib.sha256(content).hexdigest() != expected:
             return None
         self.current[key] = expected
+        self.read[rel] = (content, expected)
         return content
 
     def remember(self, key: str, content: bytes) -> None:
@@ -247,7 +357,7 @@ class Memo:
             return None
         if not isinstance(named, dict):
             return None
-        found: dict[str, bytes] = {}
+        found: dict[str, tuple[bytes, str]] = {}
         for name, digest in named.items():
             try:
                 content = (self.out / folder / name).read_bytes()
@@ -255,15 +365,24 @@ class Memo:
                 return None
             if not isinstance(digest, str) or hashlib.sha256(content).hexdigest() != digest:
                 return None
-            found[name] = content
+            found[name] = (content, digest)
         self.current[key] = expected
-        return found
+        self.read.update((folder + name, item) for name, item in found.items())
+        return {name: content for name, (content, _) in found.items()}
 
-    def remember_all(self, key: str, files: Mapping[str, bytes]) -> None:
-        """Note the files `key` gave in this run, by name inside the folder `reuse_all` is given."""
+    def remember_all(self, key: str, files: Mapping[str, bytes], folder: str = "") -> None:
+        """Note the files `key` gave in this run, by name inside `folder` (as given to `reuse_all`)."""
         self.current[key] = json.dumps(
-            {name: hashlib.sha256(content).hexdigest() for name, content in files.items()}
+            {name: self._digest(folder + name, content) for name, content in files.items()}
         )
+
+    def _digest(self, rel: str, content: bytes) -> str:
+        known = self.read.get(rel)
+        return known[1] if known is not None and known[0] is content else hashlib.sha256(content).hexdigest()
+
+    def unchanged(self, files: Mapping[str, bytes]) -> set[str]:
+        """The paths of `files` whose bytes are those just read from the output folder."""
+        return {rel for rel, (content, _) in self.read.items() if files.get(rel) is content}
 
     def keep_previous(self) -> None:
         """Keep last run's keys too: with the whole site reused, its pages' keys still name its files."""
@@ -277,8 +396,11 @@ class Memo:
 
 __all__ = [
     "Digests",
+    "KeepRow",
+    "Kept",
     "Memo",
     "Parts",
+    "Rows",
     "digest",
     "environment_digest",
     "fingerprint",

@@ -8,11 +8,12 @@ import functools
 import gc
 import os
 import shutil
+import stat
 import subprocess
 import tempfile
 import traceback
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -41,7 +42,7 @@ from ..status import GoalStatus, IndicatorStatus, PriorityStatus, Status
 from ..strategy import Strategy
 from . import svg
 from .messages import localized
-from .reuse import Digests, Memo
+from .reuse import KeepRow, Kept, Rows, templates_digest
 
 # Templates ship beside the package in a source checkout, or inside it when installed from a wheel.
 _HERE = Path(__file__).resolve().parent
@@ -339,7 +340,26 @@ class Helpers:
     money: Callable[[Decimal], str]
     date: Callable[[Any], str]
     strategy: Strategy
+    keep_row: KeepRow | None = None
+    """Rows of commitment tables kept from the last render (None: every row is rendered)."""
     _links: dict[tuple[str, str, str], Markup] = field(default_factory=dict)
+
+    def rows(
+        self,
+        rows: Iterable[tuple[str, Commitment]],
+        with_org: bool,
+        up: str,
+        row: Callable[[str, Commitment, bool], str],
+    ) -> Markup:
+        """The rows of a commitments table, each by the template's `row` macro or kept from the last render."""
+        keep = self.keep_row
+        if keep is None:
+            return Markup("".join(f"{row(org, c, with_org)}\n" for org, c in rows))
+        return Markup(
+            "".join(
+                keep(up, with_org, org, c, functools.partial(row, org, c, with_org)) + "\n" for org, c in rows
+            )
+        )
 
     def org(self, org_id: str, up: str) -> Markup:
         """A link to an organisation's page by its name (its id when it is unknown)."""
@@ -434,7 +454,7 @@ class Helpers:
         return " ".join(parts)
 
 
-def helpers(strategy: Strategy, lang: str) -> Helpers:
+def helpers(strategy: Strategy, lang: str, keep_row: KeepRow | None = None) -> Helpers:
     """The template helpers for pages in `lang`: Babel's formats of the language."""
     from .. import locale
     from .site_strings import translate
@@ -465,6 +485,7 @@ def helpers(strategy: Strategy, lang: str) -> Helpers:
         number=number,
         money=money,
         date=lambda value: locale.date(value, lang),
+        keep_row=keep_row,
     )
 
 
@@ -640,7 +661,8 @@ def _workers(jobs: int) -> int:
     return max(1, min(cores, MAX_WORKERS))
 
 
-def _common(strategy: Strategy, langs: Sequence[str], extras: Extras) -> dict[str, Any]:
+def common(strategy: Strategy, langs: Sequence[str], extras: Extras) -> dict[str, Any]:
+    """What every page of a render is given: the strategy, its reverse references, the monitoring picture."""
     return {
         "s": strategy,
         "doc": strategy.strategy,
@@ -653,52 +675,54 @@ def _common(strategy: Strategy, langs: Sequence[str], extras: Extras) -> dict[st
 
 
 def render_data_pages(
-    strategy: Strategy, langs: Sequence[str], env: jinja2.Environment, extras: Extras, names: Sequence[str]
+    strategy: Strategy,
+    langs: Sequence[str],
+    env: jinja2.Environment,
+    common: Mapping[str, Any],
+    names: Sequence[str],
 ) -> dict[str, bytes]:
-    """The open data page of each language, listing the files in `data/` (known once they are made)."""
-    common = _common(strategy, langs, extras)
+    """The open data page of each language, listing the files in `data/` (known once they are made).
+
+    `common`: what `render` gave every page.
+    """
     page = _Page("data.html", "data.html", {"files": list(names)})
     prepared = {lang: language(env, strategy, common, lang) for lang in langs}
     return _render_jobs(prepared, [(lang, page) for lang in langs])
 
 
 def _reuse(
-    strategy: Strategy, jobs: Sequence[_Job], extras: Extras, memo: Memo, digests: Digests | None
-) -> tuple[dict[str, bytes], dict[str, str]]:
-    """The pages of the last render whose inputs are unchanged, and the key of every record page.
+    jobs: Sequence[_Job], extras: Extras, kept: Kept
+) -> tuple[dict[str, bytes], dict[str, str], dict[str, str]]:
+    """The pages of the last render whose inputs are unchanged, every record page's key, the prefixes.
 
-    A key covers the code, the libraries, the packaged templates, the language, the run's languages
+    A language's prefix of the keys covers what every page of the language reads. A key covers the code, the libraries, the packaged templates, the language, the run's languages
     and downloads, every record but commitments and budgets (all of which any page may show: names,
     titles, links) and what the page itself reads (`_Page.reads`). Pages without `reads` (the front
     page, the lists) show figures of the whole strategy and are always rendered.
     """
-    from .reuse import Digests, digest, environment_digest, fingerprint
+    from .reuse import digest, environment_digest, fingerprint
 
-    if digests is None:
-        digests = Digests.of(strategy)
-
+    memo, digests = kept.memo, kept.digests
     # The run's languages (in order: the language links of every page) and its downloads.
-    langs = ",".join(dict.fromkeys(lang for lang, _ in jobs))
-    shared = [langs, fingerprint(dict(extras.documents)).decode(), str(extras.data)]
-    by_lang: dict[str, str] = {}
-    records = digests.records
+    langs = list(dict.fromkeys(lang for lang, _ in jobs))
+    shared = [",".join(langs), fingerprint(dict(extras.documents)).decode(), str(extras.data)]
+    templates = templates_digest(PACKAGED_TEMPLATES)
+    prefixes = {lang: digest(environment_digest(templates, lang, shared), digests.records) for lang in langs}
     reads: dict[str, str] = {}
     keys: dict[str, str] = {}
     reused: dict[str, bytes] = {}
     for lang, page in jobs:
         if page.reads is None:
             continue
-        if lang not in by_lang:
-            by_lang[lang] = environment_digest(PACKAGED_TEMPLATES, lang, shared)
         own = reads.get(page.here)
         if own is None:
             own = reads[page.here] = digest(fingerprint(digests.compact(page.reads)))
         rel = f"{lang}/{page.here}"
-        keys[rel] = key = digest(by_lang[lang], records, page.template, page.here, own)
+        keys[rel] = key = digest(prefixes[lang], page.template, page.here, own)
         found = memo.reuse(key, rel)
         if found is not None:
             reused[rel] = found
-    return reused, keys
+    return reused, keys, prefixes
 
 
 def render(
@@ -706,23 +730,26 @@ def render(
     langs: Sequence[str],
     env: jinja2.Environment,
     extras: Extras,
-    memo: Memo | None = None,
-    digests: Digests | None = None,
+    common: Mapping[str, Any],
+    kept: Kept | None = None,
 ) -> dict[str, bytes]:
     """Every file of the site by its path: pages per language, the language chooser, the stylesheet.
 
-    With a `memo`, record pages whose inputs did not change since the last render are taken from the
-    output folder rather than rendered. A repository's own templates may read anything, so with them
-    every page sees the whole strategy and is rendered each time.
+    `common`: what every page is given (`common(strategy, langs, extras)`). With `kept` (what the last
+    render left), record pages whose inputs did not change since then are taken from the output
+    folder rather than rendered, and so are the rows of commitment tables. A repository's own
+    templates may read anything, so with them every page sees the whole strategy and is rendered
+    each time.
     """
-    common = _common(strategy, langs, extras)
     narrow = not env.sandboxed
     pages = list(_pages(strategy, common, narrow))
     every: list[_Job] = [(lang, page) for lang in langs for page in pages]
     reused: dict[str, bytes] = {}
     keys: dict[str, str] = {}
-    if memo is not None and narrow:
-        reused, keys = _reuse(strategy, every, extras, memo, digests)
+    prefixes: dict[str, str] = {}
+    rows = kept.rows if kept is not None and narrow else None
+    if kept is not None and narrow:
+        reused, keys, prefixes = _reuse(every, extras, kept)
     jobs = [(lang, page) for lang, page in every if f"{lang}/{page.here}" not in reused]
     if isinstance(extras.alignment, Alignment):
         extras.alignment.prefetch(
@@ -731,7 +758,10 @@ def render(
     workers = _workers(len(jobs))
     # Each language's templates are compiled once, here, before any worker starts (Jinja folds
     # `"key"|t` into the language's text as it compiles, so compiled code differs by language).
-    prepared = {lang: language(env, strategy, common, lang) for lang in langs}
+    prepared = {
+        lang: language(env, strategy, common, lang, rows.keeper(prefixes[lang]) if rows else None)
+        for lang in langs
+    }
     try:
         for lang, (lang_env, _) in prepared.items():
             for name in sorted({page.template for job_lang, page in jobs if job_lang == lang}):
@@ -742,7 +772,7 @@ def render(
     gc.disable()  # templates build many short-lived acyclic objects; collecting them costs ~10 %
     try:
         # Pages are dealt out round-robin so every process gets a like mix of small and large ones.
-        pending = [_fork_render(prepared, jobs[w::workers]) for w in range(1, workers)]
+        pending = [_fork_render(prepared, jobs[w::workers], rows) for w in range(1, workers)]
         try:
             files = _render_jobs(prepared, jobs[::workers])
         except BaseException:
@@ -762,10 +792,12 @@ def render(
         if was_enabled:
             gc.enable()
     files.update(reused)
-    if memo is not None:
+    if kept is not None:
         for rel, key in keys.items():
             if rel not in reused:
-                memo.remember(key, files[rel])
+                kept.memo.remember(key, files[rel])
+    if rows is not None:
+        rows.save()
     ordered = {f"{lang}/{page.here}": files[f"{lang}/{page.here}"] for lang, page in every}
     ordered["index.html"] = chooser.encode("utf-8")
     for name in STATIC_FILES:
@@ -774,15 +806,19 @@ def render(
 
 
 def language(
-    env: jinja2.Environment, strategy: Strategy, common: Mapping[str, Any], lang: str
+    env: jinja2.Environment,
+    strategy: Strategy,
+    common: Mapping[str, Any],
+    lang: str,
+    keep_row: KeepRow | None = None,
 ) -> tuple[jinja2.Environment, dict[str, Any]]:
-    """The environment and the base context of pages in `lang`.
+    """The environment and the base context of pages in `lang` (`keep_row`: see `Helpers.rows`).
 
     The helpers are filters of a per-language overlay (`{{ c.action|tx }}`, `{{ "status"|t }}`,
     `{{ r.euros|money }}`): Jinja calls a filter directly, a function through the context at about
     twice the cost. The same helpers are in the context as functions too (`tx(…)`, `h.money(…)`).
     """
-    h = helpers(strategy, lang)
+    h = helpers(strategy, lang, keep_row)
     default = strategy.settings.languages[0]
     compiled = env.bytecode_cache
     if compiled is not None:
@@ -841,12 +877,17 @@ def _render_jobs(prepared: _Prepared, jobs: Sequence[_Job]) -> dict[str, bytes]:
     return files
 
 
-def _fork_render(prepared: _Prepared, jobs: Sequence[_Job]) -> Callable[[], dict[str, bytes] | None]:
-    """Render `jobs` in a forked child; the returned function collects its pages (None: render here)."""
+def _fork_render(
+    prepared: _Prepared, jobs: Sequence[_Job], rows: Rows | None
+) -> Callable[[], dict[str, bytes] | None]:
+    """Render `jobs` in a forked child; the returned function collects its pages (None: render here).
+
+    The table rows the child showed come back with its pages, into `rows`.
+    """
 
     def work() -> object:
         try:
-            return _render_jobs(prepared, jobs)
+            return _render_jobs(prepared, jobs), rows.made if rows is not None else {}
         except TemplateError as error:
             return str(error)
 
@@ -856,7 +897,12 @@ def _fork_render(prepared: _Prepared, jobs: Sequence[_Job]) -> Callable[[], dict
         result = collect()
         if isinstance(result, str):
             raise TemplateError(result)
-        return result if isinstance(result, dict) else None
+        if not isinstance(result, tuple):
+            return None
+        files, made = result
+        if rows is not None:
+            rows.absorb(made)
+        return files if isinstance(files, dict) else None
 
     return pages
 
@@ -937,12 +983,13 @@ class OutputError(SisturvaError):
     """The output folder could not be written."""
 
 
-def publish(out: Path, files: Mapping[str, bytes]) -> Written:
+def publish(out: Path, files: Mapping[str, bytes], unchanged: Collection[str] = ()) -> Written:
     """Put `files` in place as the whole content of `out`, atomically and touching only changed files.
 
     A new folder is filled beside `out`; files whose bytes are unchanged are hard-linked from the old
     output rather than rewritten, so their modification times stay; then the new folder replaces the old.
-    A failure before the swap leaves `out` exactly as it was.
+    A failure before the swap leaves `out` exactly as it was. `unchanged` names files the caller has
+    just read from `out` and found to hold these bytes: they are linked without being read again.
     """
     out = out.absolute()
     if out.exists() and not out.is_dir():
@@ -951,21 +998,25 @@ def publish(out: Path, files: Mapping[str, bytes]) -> Written:
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     written = kept = 0
     try:
-        made: set[Path] = set()
+        # Plain string paths: pathlib's objects cost more than the system calls for 2,000 files.
+        made: set[str] = set()
+        base, new = str(out), str(staging)
         for rel, content in files.items():
-            target = staging / rel
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            old = out / rel
-            if _same(old, content):
+            target = os.path.join(new, rel)
+            parent = os.path.dirname(target)
+            if parent not in made:
+                os.makedirs(parent, exist_ok=True)
+                made.add(parent)
+            old = os.path.join(base, rel)
+            if (rel in unchanged and not os.path.islink(old)) or _same(old, content):
                 try:
                     os.link(old, target)
                     kept += 1
                     continue
                 except OSError:
                     pass
-            target.write_bytes(content)
+            with open(target, "wb") as handle:
+                handle.write(content)
             written += 1
         removed = len(_files(out) - set(files)) if out.is_dir() else 0
         _swap(staging, out)
@@ -975,11 +1026,13 @@ def publish(out: Path, files: Mapping[str, bytes]) -> Written:
     return Written(written, kept, removed)
 
 
-def _same(path: Path, content: bytes) -> bool:
+def _same(path: str, content: bytes) -> bool:
     try:
-        if path.is_symlink() or path.stat().st_size != len(content):
+        info = os.lstat(path)
+        if stat.S_ISLNK(info.st_mode) or info.st_size != len(content):
             return False
-        return path.read_bytes() == content
+        with open(path, "rb") as handle:
+            return handle.read() == content
     except OSError:
         return False
 
@@ -1017,6 +1070,7 @@ __all__ = [
     "Index",
     "Monitoring",
     "alignment",
+    "common",
     "environment",
     "in_background",
     "index",
