@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -173,8 +174,37 @@ def test_quick_path_answers_as_typer_does(
 
 
 @pytest.mark.parametrize(
+    "extra", [[], ["-f", "site,markdown", "--lang=fi,en"], ["--format", "data", "--no-cache", "."]]
+)
+def test_quick_render_writes_what_typer_writes(
+    extra: list[str], history: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import typer
+
+    from .conftest import snapshot
+
+    monkeypatch.chdir(history)
+    out = history.parent / "out"
+    args = ["render", "-o", str(out), *extra]
+    assert quick(args) is not None
+    assert main(args) == 0
+    quick_err, quick_files = capsys.readouterr().err, snapshot(out)
+    shutil.rmtree(out)
+    try:
+        typer_code = app(args=args, prog_name="sisturva", standalone_mode=False)
+    except typer.Exit as done:
+        typer_code = done.exit_code
+    assert not typer_code
+    assert (quick_err, quick_files) == (capsys.readouterr().err, snapshot(out))
+    assert quick_err.startswith("rendered ") and quick_files
+
+
+@pytest.mark.parametrize(
     "args",
     [
+        ["render"],
+        ["render", "--out"],
+        ["render", "-o", "site", "--lang"],
         ["diff", "--help"],
         ["diff", "-f", "yaml"],
         ["diff", "a", "b", "c"],

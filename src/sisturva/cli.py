@@ -85,9 +85,7 @@ def render(
     no_cache: NoCache = False,
 ) -> None:
     """The published strategy: static site, Markdown document and open data."""
-    from .commands.render import run
-
-    _emit(run(path, out, lang, format, not no_cache))
+    _emit(entry.render(path, out, lang, format, no_cache))
 
 
 class AlignFormat(StrEnum):

@@ -31,6 +31,8 @@ class Shape:
     """Option → the values it accepts (None: any value not starting with `-`)."""
     short: Mapping[str, str] = field(default_factory=dict)
     """Short spelling → long option or flag."""
+    required: frozenset[str] = frozenset()
+    """Options a call must give (typer explains a missing one)."""
 
 
 def parse(shape: Shape, args: Sequence[str]) -> tuple[list[str], Values] | None:
@@ -61,7 +63,9 @@ def parse(shape: Shape, args: Sequence[str]) -> tuple[list[str], Values] | None:
         else:
             return None
         index += 1
-    return (positional, given) if len(positional) >= shape.least else None
+    if len(positional) < shape.least or not shape.required <= given.keys():
+        return None
+    return positional, given
 
 
 def default_format(given: str | None) -> str:
@@ -131,6 +135,13 @@ def review(repo: str | None, base: str, head: str, fmt: str, lang: str, no_cache
     return run(repo, base, head, fmt, lang, not no_cache)
 
 
+def render(path: str | None, out: str, lang: str | None, fmt: str, no_cache: bool) -> Outcome:
+    """`render --out DIR` as the CLI runs it."""
+    from .commands.render import run
+
+    return run(path, out, lang, fmt, not no_cache)
+
+
 LANGS = frozenset({"fi", "sv", "en"})
 _REPO = {"-C": "--repo"}
 _FORMAT = {"-f": "--format"}
@@ -176,6 +187,13 @@ def _quick_log(pos: list[str], given: Values) -> Outcome:
 def _quick_review(pos: list[str], given: Values) -> Outcome:
     fmt, lang = _text(given, "--format", "markdown"), _text(given, "--lang", "fi")
     return review(_given(given, "--repo"), pos[0], pos[1], fmt, lang, "--no-cache" in given)
+
+
+def _quick_render(pos: list[str], given: Values) -> Outcome:
+    out = _given(given, "--out") or ""
+    return render(
+        _nth(pos, 0), out, _given(given, "--lang"), _text(given, "--format", "all"), "--no-cache" in given
+    )
 
 
 QUICK: Mapping[str, tuple[Shape, Callable[[list[str], Values], Outcome]]] = {
@@ -234,6 +252,17 @@ QUICK: Mapping[str, tuple[Shape, Callable[[list[str], Values], Outcome]]] = {
             {**_FORMAT, **_REPO},
         ),
         _quick_review,
+    ),
+    "render": (
+        Shape(
+            0,
+            1,
+            frozenset({"--no-cache"}),
+            {"--out": _FREE, "--lang": _FREE, "--format": _FREE},
+            {**_FORMAT, "-o": "--out"},
+            frozenset({"--out"}),
+        ),
+        _quick_render,
     ),
 }
 """Commands with a quick path: the shape of their plain calls and how to run them."""
