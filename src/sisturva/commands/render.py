@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -72,7 +72,7 @@ def _check_out(out: Path, root: Path) -> None:
 
 
 PARALLEL_COMMITMENTS = 2000
-"""From this many commitments on, the document and the open data are made in processes of their own."""
+"""From this many commitments on, the documents and the open data are made in a process of their own."""
 
 
 def _document(
@@ -89,16 +89,38 @@ def _document(
     return text.encode("utf-8")
 
 
-def _bundle(strategy: Strategy, digests: Digests | None, root: Path) -> bytes:
+def _data(strategy: Strategy, digests: Digests | None, root: Path) -> dict[str, bytes]:
     from ..publish.opendata import open_data
     from ..publish.reuse import Parts
 
     if digests is None:
-        return pickle.dumps(open_data(strategy), protocol=pickle.HIGHEST_PROTOCOL)
+        return open_data(strategy)
     parts = Parts.open(root, "data", digests)
     data = open_data(strategy, parts)
     parts.save(root, "data")
-    return pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+    return data
+
+
+def _published(
+    strategy: Strategy,
+    documents: Mapping[str, str],
+    verdicts: Verdicts | None,
+    data: bool,
+    digests: Digests | None,
+    root: Path,
+) -> bytes:
+    """What is made beside the site, pickled: the documents and, with `data`, the open data files.
+
+    `documents` names each language's document file; data files are named under `data/`.
+    """
+    made: dict[str, bytes] = {}
+    if documents:
+        assert verdicts is not None
+        for code, name in documents.items():
+            made[name] = _document(strategy, code, verdicts, digests, root)
+    if data:
+        made.update((f"data/{name}", content) for name, content in _data(strategy, digests, root).items())
+    return pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _digests(loaded: Loaded, memo: Memo | None, known: Digests | None) -> Digests | None:
@@ -141,20 +163,14 @@ def _render(loaded: Loaded, out: str, lang: str | None, parts: set[str], use_cac
 
         memo = Memo.open(loaded.root, out_path)
         whole = whole_key(loaded.files)
-    # The document and the open data are computed beside the site, in other processes when large.
-    # Made from nothing but the strategy, they are taken from the last render when no file changed.
-    big = len(strategy.commitment_owner) >= PARALLEL_COMMITMENTS
     # The monitoring picture, drawn once for the site and the document (their verdicts are the same).
     picture = functools.cache(lambda: site.monitoring(strategy))
-    pending: dict[str, Callable[[], bytes]] = {}
     documents: dict[str, str] = {}
+    to_write: dict[str, str] = {}  # the documents made in this run, by language
     files: dict[str, bytes] = {}
     keys: dict[str, str] = {}
     digests: Digests | None = None
     if "markdown" in parts:
-        from ..publish.markdown import verdicts
-
-        known: Verdicts | None = None
         for code in langs:
             name = f"strategy.{code}.md"
             documents[code] = name
@@ -164,21 +180,23 @@ def _render(loaded: Loaded, out: str, lang: str | None, parts: set[str], use_cac
                 if found is not None:
                     files[name] = found
                     continue
-            if known is None:
-                known = verdicts(strategy, picture())  # once here, not in each language's process
-                digests = _digests(loaded, memo, digests)
-            work = functools.partial(_document, strategy, code, known, digests, loaded.root)
-            pending[name] = site.in_background(work, big)
+            to_write[code] = name
     data: dict[str, bytes] | None = None
-    if "data" in parts:
-        if memo is not None:
-            keys["data/"] = f"{whole}:data"
-            data = memo.reuse_all(keys["data/"], "data/")
-        if data is None:
-            digests = _digests(loaded, memo, digests)
-            pending["data/"] = site.in_background(
-                functools.partial(_bundle, strategy, digests, loaded.root), big
-            )
+    if "data" in parts and memo is not None:
+        keys["data/"] = f"{whole}:data"
+        data = memo.reuse_all(keys["data/"], "data/")
+    make_data = "data" in parts and data is None
+    # The documents and the open data are made beside the site, in a process of its own when large
+    # (one process: a fork of a large process costs its memory pages as they are touched). Made from
+    # nothing but the strategy, they are taken from the last render when no file changed.
+    pending: Callable[[], bytes] | None = None
+    if to_write or make_data:
+        from ..publish.markdown import verdicts
+
+        known = verdicts(strategy, picture()) if to_write else None
+        digests = _digests(loaded, memo, digests)
+        work = functools.partial(_published, strategy, to_write, known, make_data, digests, loaded.root)
+        pending = site.in_background(work, len(strategy.commitment_owner) >= PARALLEL_COMMITMENTS)
     page_env: tuple[jinja2.Environment, dict[str, Any]] | None = None
     site_files: dict[str, bytes] = {}
     if "site" in parts:
@@ -216,15 +234,16 @@ def _render(loaded: Loaded, out: str, lang: str | None, parts: set[str], use_cac
                 kept = Kept(memo, digests, Rows.open(loaded.root, digests))
             site_files = site.render(strategy, langs, env, extras, common, kept)
             page_env = env, common
-    for name, collect in pending.items():
-        if name == "data/":
-            data = pickle.loads(collect())
-            if memo is not None:
-                memo.remember_all(keys[name], data, "data/")
-        else:
-            files[name] = collect()
+    if pending is not None:
+        made: dict[str, bytes] = pickle.loads(pending())
+        for name in to_write.values():
+            files[name] = made[name]
             if memo is not None:
                 memo.remember(keys[name], files[name])
+        if make_data:
+            data = {rel[len("data/") :]: content for rel, content in made.items() if rel.startswith("data/")}
+            if memo is not None:
+                memo.remember_all(keys["data/"], data, "data/")
     if data is not None:
         files.update((f"data/{k}", v) for k, v in data.items())
         if page_env is not None:
