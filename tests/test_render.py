@@ -507,6 +507,25 @@ def test_only_pages_whose_inputs_changed_are_rendered_again(
     assert snapshot(out) == snapshot(tmp_path / "fresh")
 
 
+def test_a_render_into_another_folder_leaves_the_first_folders_pages_reusable(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "site"
+    assert render_cached(repo, out) == 0
+    assert render_cached(repo, tmp_path / "document", "--format", "markdown") == 0
+    rendered = rendered_pages(monkeypatch)
+    assert render_cached(repo, out) == 0
+    assert rendered == []  # the site is still taken whole from its own folder
+    rel, old, new = EDITS["commitment"]
+    write_tree(repo, {rel: (repo / rel).read_text(encoding="utf-8").replace(old, new)})
+    assert render_cached(repo, tmp_path / "document", "--format", "markdown") == 0
+    assert render_cached(repo, out) == 0
+    assert "fi/organisations/poliisihallitus.html" in rendered
+    assert "fi/organisations/sm.html" not in rendered
+    assert render(repo, tmp_path / "fresh") == 0
+    assert snapshot(out) == snapshot(tmp_path / "fresh")
+
+
 @pytest.mark.parametrize(
     ("template", "reads", "message"),
     [

@@ -321,11 +321,17 @@ class Memo:
 
     @classmethod
     def open(cls, root: Path, out: Path) -> Memo:
-        """The memo of the repository at `root`; empty when missing, stale or unreadable."""
-        path = cache_dir() / f"{store_name('pages', root)}.pickle"
+        """The memo of renders of the repository at `root` into `out`; empty when missing, stale or unreadable.
+
+        One memo per output folder: a render into another folder (a Markdown document alone, say)
+        does not make the next render of the site start afresh.
+        """
+        out = out.absolute()
+        folder = hashlib.sha1(str(out).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        path = cache_dir() / f"{store_name('pages', root)}-{folder}.pickle"
         found = load_entries(path)
         previous = {k: v for k, v in found.items() if isinstance(k, str) and isinstance(v, str)}
-        return cls(out.absolute(), path, previous)
+        return cls(out, path, previous)
 
     def reuse(self, key: str, rel: str) -> bytes | None:
         """The bytes of `rel` in the output folder when they are what `key` gave last time."""
