@@ -397,16 +397,23 @@ def peer_render(b: Bench, peer_bin: Path | None, why: str) -> dict[str, float]:
 
 
 def measure_render(b: Bench, national: Path, ds: generate.Dataset, peer: dict[str, float]) -> None:
-    """Render --out of the national repository, then again after editing 5 records."""
+    """Render --out of the national repository, then again after editing 5 records (fastest of 3 each).
+
+    Each first render starts with an empty cache and output folder; each second render follows
+    an edit of its own to 5 commitments.
+    """
     if not has_command("render"):
         b.row("render", "n/a", note="no `sisturva render` command yet")
         return
-    out = b.work / "site"
-    env = b.fresh_cache()
-    first = run([SISTURVA, "render", "--out", str(out)], cwd=national, env=env)
-    if not first.worked:
-        b.failed("render --out (all languages)", first)
-        return
+    firsts: list[Run] = []
+    for attempt in range(3):
+        out = b.work / f"site-{attempt}"
+        env = b.fresh_cache()
+        firsts.append(run([SISTURVA, "render", "--out", str(out)], cwd=national, env=env))
+        if not firsts[-1].worked:
+            b.failed("render --out (all languages)", firsts[-1])
+            return
+    first = min(firsts, key=lambda r: r.seconds)
     pages = sum(1 for _ in out.rglob("*.html"))
     if not pages:
         b.row("render --out (all languages)", "n/a", note="no HTML pages written")
@@ -430,12 +437,15 @@ def measure_render(b: Bench, national: Path, ds: generate.Dataset, peer: dict[st
             ok=factor >= 50,
             note=f"{min(peer, key=lambda k: peer[k])}: {fastest * 1000:.2f} ms per item",
         )
-    changed = generate.change(ds, 10_001)
-    generate.write(national, {rel: generate.dump(ds.commitments[rel[12:-5]]) for rel in changed})
-    second = run([SISTURVA, "render", "--out", str(out)], cwd=national, env=env)
-    if not second.worked:
-        b.failed("render after editing 5 records", second)
-        return
+    seconds: list[Run] = []
+    for step in (10_001, 10_002, 10_003):
+        changed = generate.change(ds, step)
+        generate.write(national, {rel: generate.dump(ds.commitments[rel[12:-5]]) for rel in changed})
+        seconds.append(run([SISTURVA, "render", "--out", str(out)], cwd=national, env=env))
+        if not seconds[-1].worked:
+            b.failed("render after editing 5 records", seconds[-1])
+            return
+    second = min(seconds, key=lambda r: r.seconds)
     share = second.seconds / first.seconds
     b.row(
         "render after editing 5 records",
