@@ -189,3 +189,32 @@ def test_a_cache_written_by_a_forked_child_is_complete_when_validate_returns(
     store = cache.Store(parse_cache.name[: -len(".pickle")])
     assert len(store.entries) == len(MINIMAL)  # every file's parse result, readable
     assert _validate([str(broken)], capsys) == expected
+
+
+def test_a_large_cache_is_rewritten_only_once_enough_has_changed(tmp_path: Path) -> None:
+    store = cache.Store("sample")
+    for number in range(1000):
+        store.put(f"k{number}", number)
+    store.save()
+    written = store.path.read_bytes()
+    reread = cache.Store("sample")
+    assert len(reread.entries) == 1000
+    reread.put("new-1", 1)  # one new entry in a thousand: redone next time rather than written
+    reread.save()
+    assert store.path.read_bytes() == written
+    for number in range(2, 21):
+        reread.put(f"new-{number}", number)
+    reread.save()  # 20 new entries: still less than a 50th of the 1,020
+    assert store.path.read_bytes() == written
+    reread.put("new-21", 21)
+    reread.save()  # now it is rewritten, with every new entry
+    assert cache.Store("sample").entries.keys() == {f"k{n}" for n in range(1000)} | {
+        f"new-{n}" for n in range(1, 22)
+    }
+
+
+def test_a_small_cache_is_rewritten_for_any_change() -> None:
+    assert cache.worth_rewriting(1, 20)
+    assert not cache.worth_rewriting(0, 20)
+    assert not cache.worth_rewriting(19, 1000)
+    assert cache.worth_rewriting(20, 1000)

@@ -25,6 +25,18 @@ FORMAT = 1
 MAX_ENTRIES = 200_000
 BACKGROUND_ENTRIES = 500
 """From this many entries a cache is written by a forked child while the command goes on."""
+REWRITE_SHARE = 50
+"""A cache file is rewritten once what it lacks is a 50th of it or more (see `worth_rewriting`)."""
+
+
+def worth_rewriting(changed: int, total: int) -> bool:
+    """Whether `changed` entries of a cache of `total` are worth writing the whole file again for.
+
+    Rewriting a national-scale cache (≈15 MB) costs more than redoing the work of the few entries
+    an edit changes, so until enough have changed they are redone instead; a small cache is
+    rewritten for any change.
+    """
+    return changed > 0 and changed * REWRITE_SHARE >= total
 
 
 def code_stamp() -> str:
@@ -102,7 +114,7 @@ class Store:
         self.path = cache_dir() / f"{name}.pickle"
         self.enabled = enabled
         self._entries: dict[str, Any] | None = None
-        self._dirty = False
+        self._changed = 0
 
     @property
     def entries(self) -> dict[str, Any]:
@@ -119,12 +131,18 @@ class Store:
         """Remember a value; written by `save`."""
         if self.enabled:
             self.entries[key] = value
-            self._dirty = True
+            self._changed += 1
+
+    def _worth_saving(self) -> bool:
+        return (
+            self.enabled and self._entries is not None and worth_rewriting(self._changed, len(self._entries))
+        )
 
     def save(self, keep: set[str] | None = None) -> None:
-        """Write the entries, dropping the oldest beyond the size cap."""
-        if not (self.enabled and self._dirty and self._entries is not None):
+        """Write the entries, dropping the oldest beyond the size cap (only when `worth_rewriting`)."""
+        if not self._worth_saving():
             return
+        assert self._entries is not None
         entries = self._entries
         if len(entries) > MAX_ENTRIES:
             keys = list(entries)
@@ -132,7 +150,7 @@ class Store:
             for key in drop:
                 del entries[key]
         save_entries(self.path, entries)
-        self._dirty = False
+        self._changed = 0
 
     def save_beside(self) -> Callable[[], None]:
         """Start `save` in a forked child, so a large cache is written while the caller works on.
@@ -140,8 +158,9 @@ class Store:
         Returns the function that waits for the write to finish. Small caches, other systems and
         threaded callers write here and now.
         """
-        if not (self.enabled and self._dirty and self._entries is not None):
+        if not self._worth_saving():
             return _nothing
+        assert self._entries is not None
         if (
             len(self._entries) < BACKGROUND_ENTRIES
             or not sys.platform.startswith("linux")
@@ -157,7 +176,7 @@ class Store:
                 status = 0
             finally:
                 os._exit(status)
-        self._dirty = False
+        self._changed = 0
 
         def wait() -> None:
             with contextlib.suppress(ChildProcessError):

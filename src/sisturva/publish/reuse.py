@@ -12,7 +12,15 @@ from pathlib import Path
 
 from pydantic_core import to_json
 
-from ..cache import cache_dir, code_stamp, content_key, load_entries, save_entries, store_name
+from ..cache import (
+    cache_dir,
+    code_stamp,
+    content_key,
+    load_entries,
+    save_entries,
+    store_name,
+    worth_rewriting,
+)
 from ..models import Budget, Commitment
 from ..sources import SourceFile
 from ..strategy import Strategy
@@ -215,8 +223,14 @@ class Parts:
         return cls(prefix, digests, load_entries(cls._path(root, kind)))
 
     def save(self, root: Path, kind: str) -> None:
-        """Keep this render's parts (only they: parts no longer in use are dropped)."""
-        save_entries(self._path(root, kind), self.current)
+        """Keep this render's parts (only they: parts no longer in use are dropped).
+
+        The file is rewritten only when the parts added and dropped are `worth_rewriting`.
+        """
+        changed = sum(1 for key in self.current if key not in self.previous)
+        changed += sum(1 for key in self.previous if key not in self.current)
+        if worth_rewriting(changed, len(self.current)):
+            save_entries(self._path(root, kind), self.current)
 
     @staticmethod
     def _path(root: Path, kind: str) -> Path:
@@ -277,21 +291,19 @@ class Rows:
         """Keep the rows shown now and those of pages not rendered this time that are still current.
 
         Rows under another prefix (older code, templates or records) or of a commitment no longer
-        in the strategy are dropped.
+        in the strategy are dropped; the file is rewritten only when that, or what it lacks, is
+        `worth_rewriting`.
         """
         current = {found for _, found in self.digests.commitments.values()}
         kept: dict[str, dict[str, str]] = {}
-        changed = self.previous.keys() != self.made.keys()
+        changed = sum(len(rows) for prefix, rows in self.previous.items() if prefix not in self.made)
         for prefix, made in self.made.items():
-            rows = {
-                k: v for k, v in self.previous.get(prefix, {}).items() if k.rpartition("\0")[2] in current
-            }
-            changed = (
-                changed or len(rows) != len(self.previous.get(prefix, {})) or not made.keys() <= rows.keys()
-            )
+            before = self.previous.get(prefix, {})
+            rows = {k: v for k, v in before.items() if k.rpartition("\0")[2] in current}
+            changed += len(before) - len(rows) + sum(1 for k in made if k not in rows)
             rows.update(made)
             kept[prefix] = rows
-        if changed:
+        if worth_rewriting(changed, sum(len(rows) for rows in kept.values())):
             save_entries(self.path, kept)
 
 
