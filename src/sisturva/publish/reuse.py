@@ -104,7 +104,8 @@ def templates_digest(folder: Path) -> str:
 def environment_digest(templates: str, lang: str, shared: Sequence[str]) -> str:
     """What every page of a language reads besides records: the code, the libraries, the templates.
 
-    `templates` is the packaged templates' `templates_digest`; `shared` holds the run's own settings a page shows (the languages, the downloads).
+    `templates` is the packaged templates' `templates_digest`; `shared` holds the run's own
+    settings a page shows (the languages, the downloads).
     """
     return digest(code_stamp(), sys.version, *library_versions(), templates, lang, *shared)
 

@@ -695,10 +695,11 @@ def _reuse(
 ) -> tuple[dict[str, bytes], dict[str, str], dict[str, str]]:
     """The pages of the last render whose inputs are unchanged, every record page's key, the prefixes.
 
-    A language's prefix of the keys covers what every page of the language reads. A key covers the code, the libraries, the packaged templates, the language, the run's languages
-    and downloads, every record but commitments and budgets (all of which any page may show: names,
-    titles, links) and what the page itself reads (`_Page.reads`). Pages without `reads` (the front
-    page, the lists) show figures of the whole strategy and are always rendered.
+    A language's prefix covers what every page of the language reads: the code, the libraries, the
+    packaged templates, the language, the run's languages and downloads, and every record but
+    commitments and budgets (all of which any page may show: names, titles, links). A page's key
+    adds what the page itself reads (`_Page.reads`). Pages without `reads` (the front page, the
+    lists) show figures of the whole strategy and are always rendered.
     """
     from .reuse import digest, environment_digest, fingerprint
 
