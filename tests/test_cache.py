@@ -8,6 +8,7 @@ import os
 import pickle
 import subprocess
 import sys
+import time
 from pathlib import Path
 from types import ModuleType
 
@@ -218,3 +219,27 @@ def test_a_small_cache_is_rewritten_for_any_change() -> None:
     assert not cache.worth_rewriting(0, 20)
     assert not cache.worth_rewriting(19, 1000)
     assert cache.worth_rewriting(20, 1000)
+
+
+def test_cache_files_unused_for_a_month_are_removed(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["validate", str(repo)]) == 0
+    ours = _cache_files()
+    assert ours
+    folder = ours[0].parent
+    gone = folder / "parse-0123456789abcdef.pickle"  # of a checkout that is no longer there
+    recent = folder / "pages-fedcba9876543210.pickle"
+    gone.write_bytes(b"old")
+    recent.write_bytes(b"recent")
+    month_and_more = time.time() - 40 * 86_400
+    for path in [gone, *ours]:
+        os.utime(path, (month_and_more, month_and_more))
+    os.utime(recent, (time.time() - 20 * 86_400,) * 2)
+    (repo / "organisations" / "sm.yaml").write_text("id: sm\nname: SM\nkind: ministry\n", encoding="utf-8")
+    monkeypatch.setattr(cache, "_pruned", set())  # a new process
+    assert main(["validate", str(repo)]) == 0
+    assert not gone.exists()
+    assert recent.exists()
+    assert all(path.exists() for path in ours)  # read by this run: still in use
+    capsys.readouterr()

@@ -73,14 +73,24 @@ class _SafeUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the cache")
 
 
+UNUSED_DAYS = 30
+"""A cache file not read or written for this many days is removed (by the next command that writes one)."""
+
+
 def load_entries(path: Path) -> dict[Any, Any]:
-    """The entries of a cache file; empty when it is missing, damaged, another user's or another version's."""
+    """The entries of a cache file; empty when it is missing, damaged, another user's or another version's.
+
+    A file read is marked as used (its modification time set to now), so `prune` keeps it.
+    """
     try:
         with open(path, "rb") as handle:
             info = os.fstat(handle.fileno())
             if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
                 return {}  # written by another user: not ours to trust
             content = _SafeUnpickler(io.BytesIO(handle.read())).load()
+            if time.time() - info.st_mtime > 86_400:  # marked at most once a day
+                with contextlib.suppress(OSError):
+                    os.utime(handle.fileno())
     except Exception:  # missing, corrupt or foreign: start empty
         return {}
     if not isinstance(content, dict) or content.get("format") != code_stamp():
@@ -105,6 +115,32 @@ def save_entries(path: Path, entries: Mapping[Any, Any]) -> None:
         if temp:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
+    prune(path.parent)
+
+
+_pruned: set[Path] = set()
+
+
+def prune(folder: Path, days: int = UNUSED_DAYS) -> None:
+    """Remove the cache files (`*.pickle`) of `folder` unused for `days`; once a process.
+
+    Cache files are named by repository and output folder, so the caches of checkouts and folders
+    that are gone (a CI runner's per-job paths, say) would otherwise pile up. Compiled templates
+    keep a count of their own (`publish.bytecode`).
+    """
+    if folder in _pruned:
+        return
+    _pruned.add(folder)
+    before = time.time() - days * 86_400
+    mine = os.geteuid() if hasattr(os, "geteuid") else None
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            if not entry.name.endswith(".pickle"):
+                continue
+            with contextlib.suppress(OSError):
+                info = entry.stat(follow_symlinks=False)
+                if stat.S_ISREG(info.st_mode) and info.st_mtime < before and mine in (None, info.st_uid):
+                    os.unlink(entry.path)
 
 
 class Store:
