@@ -90,7 +90,7 @@ def load_entries(path: Path) -> dict[Any, Any]:
             content = _SafeUnpickler(io.BytesIO(handle.read())).load()
             if time.time() - info.st_mtime > 86_400:  # marked at most once a day
                 with contextlib.suppress(OSError):
-                    os.utime(handle.fileno())
+                    os.utime(path)
     except Exception:  # missing, corrupt or foreign: start empty
         return {}
     if not isinstance(content, dict) or content.get("format") != code_stamp():
