@@ -225,12 +225,12 @@ def _goal_reads(
 ) -> list[str]:
     # The goal and its indicator are among the records every part may read; its verdict and the
     # commitments serving it are not.
-    found = [f"{org}:{parts.digests.commitment(c)}" for org, c in serving.get(goal_id, [])]
-    return ["goal", goal_id, repr(verdicts.get(goal_id)), *found]
+    found = parts.digests.group(f"goal {goal_id}", serving.get(goal_id, []))
+    return ["goal", goal_id, repr(verdicts.get(goal_id)), found]
 
 
 def _commitments_reads(org: str, items: Sequence[Commitment], parts: Parts) -> list[str]:
-    return ["commitments", org, *(parts.digests.commitment(c) for c in items)]
+    return ["commitments", org, parts.digests.group(f"organisation {org}", ((org, c) for c in items))]
 
 
 def _budget_reads(org: str, budget: Budget, parts: Parts) -> list[str]:

@@ -402,7 +402,10 @@ def _organisation(strategy: Strategy, org: str, parts: Parts | None) -> tuple[st
     """
     key = ""
     if parts is not None:
-        key = parts.key("commitments", org, *(parts.digests.commitment(c) for c in strategy.commitments[org]))
+        items = strategy.commitments[org]
+        key = parts.key(
+            "commitments", org, parts.digests.group(f"organisation {org}", ((org, c) for c in items))
+        )
         kept = parts.kept(key)
         if kept is not None and len(kept) == 3:
             return kept

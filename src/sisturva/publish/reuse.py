@@ -6,7 +6,7 @@ import datetime
 import hashlib
 import json
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -121,6 +121,7 @@ class Digests:
     records: str
     commitments: Mapping[str, tuple[Commitment, str]]
     budgets: Mapping[str, tuple[Budget, str]]
+    _groups: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, strategy: Strategy, files: Sequence[SourceFile] = (), root: Path | None = None) -> Digests:
@@ -141,6 +142,17 @@ class Digests:
         """The digest of a commitment of the strategy (worked out here for any other)."""
         known = self.commitments.get(commitment.id)
         return known[1] if known is not None and known[0] is commitment else _sha(commitment)
+
+    def group(self, name: str, items: Iterable[tuple[str, Commitment]]) -> str:
+        """One digest of (organisation, commitment) pairs, e.g. the commitments serving a goal.
+
+        `name` names the group within the strategy (`goal p1-g1`): the three documents of a render
+        ask for the same groups, and each is worked out once.
+        """
+        found = self._groups.get(name)
+        if found is None:
+            found = self._groups[name] = digest(*(f"{org}:{self.commitment(c)}" for org, c in items))
+        return found
 
     def budget(self, budget: Budget) -> str:
         """The digest of a budget plan of the strategy (worked out here for any other)."""
