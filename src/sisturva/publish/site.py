@@ -14,10 +14,10 @@ import tempfile
 import traceback
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -181,16 +181,15 @@ class Records:
     @classmethod
     def of(cls, strategy: Strategy) -> Records:
         """The records of `strategy` that every record page may read."""
-        return cls(
-            settings=strategy.settings,
-            strategy=strategy.strategy,
-            organisations=strategy.organisations,
-            phenomena=strategy.phenomena,
-            indicators=strategy.indicators,
-            priorities=strategy.priorities,
-            goals=strategy.goals,
-            goal_priority=strategy.goal_priority,
-        )
+        return _view(cls, strategy)
+
+
+_V = TypeVar("_V")
+
+
+def _view(cls: type[_V], source: object) -> _V:
+    """An instance of the dataclass `cls` holding the like-named attributes of `source`."""
+    return cls(**{f.name: getattr(source, f.name) for f in fields(cls)})  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -575,13 +574,7 @@ def _pages(strategy: Strategy, common: Mapping[str, Any], narrow: bool) -> Itera
     extras: Extras = common["extras"]
     mon: Monitoring = common["mon"]
     records = Records.of(strategy)
-    record_idx = RecordIndex(
-        priorities=idx.priorities,
-        goals_by_indicator=idx.goals_by_indicator,
-        phenomena_by_indicator=idx.phenomena_by_indicator,
-        priorities_by_phenomenon=idx.priorities_by_phenomenon,
-        organisations=idx.organisations,
-    )
+    record_idx = _view(RecordIndex, idx)
     narrowed = {"s": records, "idx": record_idx}
     downloads = Downloads(documents=extras.documents, data=extras.data)
     yield _Page("index.html", "index.html", {})
@@ -625,10 +618,10 @@ def _pages(strategy: Strategy, common: Mapping[str, Any], narrow: bool) -> Itera
             yield _Page(f"indicators/{ind.id}.html", "indicator.html", {"indicator": ind})
             continue
         status = mon.indicators.get(ind.id)
-        verdicts = {
-            g.id: mon.goals[g.id].verdict for g in idx.goals_by_indicator.get(ind.id, ()) if g.id in mon.goals
+        known = {
+            g.id: mon.goals[g.id].verdict if g.id in mon.goals else ""
+            for g in idx.goals_by_indicator.get(ind.id, ())
         }
-        known = {g.id: verdicts.get(g.id, "") for g in idx.goals_by_indicator.get(ind.id, ())}
         values = {
             "indicator": ind,
             **narrowed,
@@ -748,9 +741,10 @@ def render(
     reused: dict[str, bytes] = {}
     keys: dict[str, str] = {}
     prefixes: dict[str, str] = {}
-    rows = kept.rows if kept is not None and narrow else None
+    rows: Rows | None = None
     if kept is not None and narrow:
         reused, keys, prefixes = _reuse(every, extras, kept)
+        rows = kept.rows
     jobs = [(lang, page) for lang, page in every if f"{lang}/{page.here}" not in reused]
     if isinstance(extras.alignment, Alignment):
         extras.alignment.prefetch(
