@@ -14,7 +14,8 @@ from sisturva.checks import run_all
 from sisturva.cli import main
 from sisturva.documents import parse
 from sisturva.locale import plain
-from sisturva.reports.align import delta_line, deltas_as_list, deltas_markdown, deltas_text, md
+from sisturva.reports.align import delta_line, deltas_as_list, deltas_markdown, deltas_text
+from sisturva.safetext import markdown as md
 from sisturva.strategy import Strategy, build
 
 from .conftest import PROJECT, snapshot
@@ -25,8 +26,8 @@ REGEN = os.environ.get("SISTURVA_REGEN") == "1"
 GOLDENS = {"expected.txt": "text", "expected.md": "markdown", "expected.json": "json"}
 
 
-def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(["align", *args])
+def _run(capsys: pytest.CaptureFixture[str], folder: str, *args: str) -> tuple[int, str, str]:
+    code = main(["align", "-C", folder, *args])
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 
@@ -74,7 +75,7 @@ def test_clean_case_validates_clean(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(CASES / "clean")
-    assert main(["validate", "repo", "--no-cache"]) == 0
+    assert main(["validate", "-C", "repo", "--no-cache"]) == 0
     assert "0 errors, 0 warnings, 0 infos" in capsys.readouterr().out
 
 
@@ -210,7 +211,10 @@ def test_md_escape_flattens_lines_and_neutralises_markup() -> None:
     assert md("a\n| b") == "a \\| b"
     assert md("- not a list") == "\\- not a list"
     assert md("12. not a list") == "12\\. not a list"
-    assert md("# x & <b>") == "\\# x &amp; \\<b\\>"
+    assert md("# x & <b>") == "\\# x &amp; &lt;b&gt;"
+    assert md("see https://evil.example and www.evil.example") == (
+        "see https:\u200b//evil.example and www\u200b.evil.example"
+    )
     assert md("toiminta- ja (TTS)") == "toiminta- ja (TTS)"
 
 
@@ -480,7 +484,7 @@ def test_text_colours_only_when_asked_and_never_passes_control_characters(repo: 
     result = align(_strategy(files))
     plain_text = text(result, "fi", color=False)
     assert "\x1b" not in plain_text
-    assert plain_text.startswith("Häke \ufffd[2J\ufffd (hatakeskuslaitos)\n")
+    assert plain_text.startswith("Häke \\x1b[2J\\x07 (hatakeskuslaitos)\n")  # shown, not obeyed
     coloured = text(result, "fi", color=True)
     assert "\x1b[1;31merror\x1b[0m SIS304" in coloured
     assert "\x1b[31m" in coloured  # the negative remaining
@@ -622,16 +626,24 @@ def test_diff_and_review_show_the_alignment_delta(tmp_path: Path, capsys: pytest
 
 
 def test_plain_align_calls_skip_typer_and_others_do_not() -> None:
-    from sisturva.entry import QUICK, parse
+    from sisturva.entry import parse
+    from sisturva.interface import BY_NAME
 
-    shape = QUICK["align"][0]
-    assert parse(shape, ["repo", "-f", "json", "--lang", "en", "--strict"]) == (
-        ["repo"],
-        {"--format": "json", "--lang": "en", "--strict": True},
-    )
-    assert parse(shape, []) == ([], {})
-    for args in (["--org", "sm"], ["-f", "xml"], ["--help"], ["a", "b"]):
-        assert parse(shape, args) is None
+    align = BY_NAME["align"]
+    args = ["-C", "repo", "-f", "json", "--lang", "en", "--strict", "--org", "sm", "--year", "2024"]
+    given = parse(align, args)
+    assert given is not None
+    assert {name: value for name, value in given.items() if value not in (None, False)} == {
+        "directory": "repo",
+        "format": "json",
+        "lang": "en",
+        "strict": True,
+        "org": "sm",
+        "year": 2024,
+    }
+    assert parse(align, []) == {param.name: param.initial for param in align.params}
+    for wrong in (["-f", "xml"], ["--help"], ["a", "b"], ["--year", "soon"]):
+        assert parse(align, wrong) is None
 
 
 def test_a_bad_option_value_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:

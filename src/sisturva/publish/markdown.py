@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..locale import format_date, format_money, format_number
 from ..models import Budget, Commitment, Goal, Indicator, Level, Measure, SourceRef, Text
+from ..safetext import markdown
 from ..strategy import Strategy
 from .messages import LANGUAGE_NAMES, localized, t
 from .reuse import Parts
@@ -20,30 +21,12 @@ if TYPE_CHECKING:
 Verdicts = dict[str, tuple[str, str | None]]
 """A goal's verdict and the reason it has none, by goal id."""
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()#|~$!^])")
-# What would start a list or a thematic break at the start of a line (`)`, `*`, `#` are escaped anyway).
-_LINE_START = re.compile(r"^(?:(\d{1,9})(?=\.(?:\s|$))|([-+])(?=[\s+-]|$))")
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-
-
-# Text that `inline` leaves as it is: single spaces between words, nothing to escape, no list marker.
-_PLAIN = re.compile(
-    r"[^\s\x00-\x1f\x7f\\`*_{}\[\]()#|~$!^&<>@+\-\d](?:[^\s\x00-\x1f\x7f\\`*_{}\[\]()#|~$!^&<>@]| (?=\S))*"
-)
-
 
 @functools.lru_cache(maxsize=1 << 16)
 def inline(text: str) -> str:
-    """Record text as one line of inert Markdown: no markup, no HTML, no links, no table breaks, no pings."""
-    # Most record text needs nothing: one match instead of five passes. Names repeat, hence the cache.
-    if _PLAIN.fullmatch(text):
-        return text
-    flat = " ".join(_CONTROL.sub("", text).split())
-    flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    flat = _SPECIAL.sub(r"\\\1", flat)
-    # A list marker or thematic break at the start stays text; `26.10.01` or `-1,5` need nothing.
-    flat = _LINE_START.sub(lambda m: m.group(1) + "\\" if m.group(1) else "\\" + m.group(2), flat)
-    return flat.replace("@", "@\u200b")
+    """Record text as one line of inert Markdown: no markup, HTML, links, pings, table breaks or controls."""
+    # The one escaping of every Markdown output (`safetext.markdown`); names repeat, hence the cache.
+    return markdown(text)
 
 
 def block(text: str) -> str:

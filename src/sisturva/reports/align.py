@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -11,8 +9,11 @@ from typing import Any
 from ..align import Alignment, OrgAlignment, YearDelta, YearFigures
 from ..findings import Finding, counts
 from ..locale import format_money, format_number, format_signed_money, format_signed_number, localized
+from ..safetext import inert_lines, markdown_code, terminal, to_json
+from ..safetext import markdown as md
+from .findings import finding_line, summary_line
 from .findings import github as findings_github
-from .findings import summary_line
+from .findings import where as finding_where
 
 LABELS: Mapping[str, Mapping[str, str]] = {
     "fi": {
@@ -165,11 +166,6 @@ def _split(alignment: Alignment) -> tuple[dict[str, list[Finding]], list[Finding
     return by_org, rest
 
 
-def _finding_line(f: Finding) -> str:
-    where = f.path + (f":{f.line}" if f.line else "") + (f":{f.column}" if f.column else "")
-    return f"{where}: {f.severity} {f.code}: {f.message}"
-
-
 _ANSI = {
     "error": "\x1b[1;31m",
     "warning": "\x1b[33m",
@@ -180,13 +176,6 @@ _ANSI = {
 _RESET = "\x1b[0m"
 RULE = "─"
 GAP = "   "
-# Control characters in record text could move a terminal's cursor or hide output.
-_CONTROL = dict.fromkeys([*range(0x00, 0x20), *range(0x7F, 0xA0)], "\ufffd")
-
-
-def clean(value: str) -> str:
-    """Record text safe to print on a terminal: control characters become U+FFFD."""
-    return value.translate(_CONTROL)
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[str]], color: bool = False) -> list[str]:
@@ -214,10 +203,10 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]], color: bool = Fa
 
 
 def _finding_text(f: Finding, color: bool) -> str:
-    plain_line = clean(_finding_line(f))
+    plain_line = finding_line(f)
     if not color:
         return plain_line
-    where = plain_line.split(f": {f.severity} {f.code}:", 1)[0]
+    where = terminal(finding_where(f))
     return plain_line.replace(
         f"{where}: {f.severity} ", f"{where}: {_ANSI[f.severity]}{f.severity}{_RESET} ", 1
     )
@@ -238,7 +227,7 @@ def text(alignment: Alignment, lang: str = "fi", color: bool = False) -> str:
     unplanned = False
     header = [words[k] for k in ("year", "allocated", "committed", "remaining", "person_years")]
     for org in alignment.organisations:
-        out.append(bold(clean(f"{localized(org.name, lang)} ({org.organisation})")))
+        out.append(bold(terminal(f"{localized(org.name, lang)} ({org.organisation})")))
         out.append(plan_line(org, lang))
         if org.years:
             unplanned = unplanned or any(not y.planned for y in org.years)
@@ -260,24 +249,11 @@ def text(alignment: Alignment, lang: str = "fi", color: bool = False) -> str:
     all_findings = alignment.findings
     mark = "✓ " if not counts(all_findings)["error"] else "✗ "
     out.append(mark + summary_line(all_findings))
-    return "\n".join(out) + "\n"
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~])")
-_MD_LINE_START = re.compile(r"^([-+#>]|\d+[.)])")
-
-
-def md(value: str) -> str:
-    """Record text safe inside Markdown (and a table cell): no markup, no HTML, no @mentions."""
-    flat = " ".join(value.split())
-    escaped = _MD_SPECIAL.sub(r"\\\1", flat.replace("&", "&amp;"))
-    escaped = _MD_LINE_START.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], escaped)
-    return escaped.replace("@", "@\u200b")
+    return inert_lines("\n".join(out) + "\n")
 
 
 def _md_finding(f: Finding) -> str:
-    where = f.path + (f":{f.line}" if f.line else "") + (f":{f.column}" if f.column else "")
-    return f"- **{f.severity}** {f.code} `{where.replace('`', '')}`: {md(f.message)}"
+    return f"- **{f.severity}** {f.code} {markdown_code(finding_where(f))}: {md(f.message)}"
 
 
 def markdown(alignment: Alignment, lang: str = "fi", level: int = 2) -> str:
@@ -321,7 +297,7 @@ def markdown(alignment: Alignment, lang: str = "fi", level: int = 2) -> str:
         out.append("")
     all_findings = alignment.findings
     out.append(("✓ " if not counts(all_findings)["error"] else "✗ ") + summary_line(all_findings))
-    return "\n".join(out) + "\n"
+    return inert_lines("\n".join(out) + "\n")
 
 
 def number(value: Decimal | None) -> int | float | None:
@@ -393,7 +369,7 @@ def as_dict(alignment: Alignment, lang: str = "fi") -> dict[str, Any]:
 
 def as_json(alignment: Alignment, lang: str = "fi", color: bool = False) -> str:
     """The JSON report: per-organisation per-year figures as numbers, findings in the DESIGN contract."""
-    return json.dumps(as_dict(alignment, lang), ensure_ascii=False, indent=2) + "\n"
+    return to_json(as_dict(alignment, lang)) + "\n"
 
 
 def github(alignment: Alignment, lang: str = "fi", color: bool = False) -> str:
@@ -442,7 +418,7 @@ def deltas_text(deltas: Sequence[YearDelta], lang: str = "fi") -> str:
     words = _labels(lang)
     if not deltas:
         return words["no_change"] + "\n"
-    return words["changes"] + "\n" + "".join(f"  {delta_line(d, lang)}\n" for d in deltas)
+    return words["changes"] + "\n" + "".join(f"  {terminal(delta_line(d, lang))}\n" for d in deltas)
 
 
 def deltas_markdown(deltas: Sequence[YearDelta], lang: str = "fi", level: int = 3) -> str:
@@ -499,7 +475,7 @@ def delta_section(
         )
         rows.append(
             (
-                clean(localized(d.name, lang)),
+                localized(d.name, lang),
                 str(d.year),
                 format_signed_money(d.allocated, lang) if d.allocated else "",
                 format_signed_money(d.committed, lang) if d.committed else "",

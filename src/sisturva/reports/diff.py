@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import datetime
-import json
-import re
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..diff import Comparison, FieldChange, MoneyRow, RecordChange, Section
 from ..findings import Finding
+from ..safetext import inert_lines, rich_markup, terminal, to_json
+from ..safetext import markdown_cell as md
+from ..safetext import markdown_code as code
 
 if TYPE_CHECKING:
     from ..history import History
 
 LIMIT = 65_536
 """GitHub's maximum length of a comment body."""
-CELL = 300
-"""Longest text shown in one table cell; the JSON output keeps everything."""
 
 LABELS: dict[str, dict[str, str]] = {
     "fi": {
@@ -252,25 +251,7 @@ def side_name(spec: str, commit: str | None) -> str:
 
 
 # -- Markdown ---------------------------------------------------------------------------------------
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~$])")
-_SAFE_CODE = re.compile(r"^[A-Za-z0-9._/:@+\[\]-]{1,200}$")
-
-
-def md(text: str, limit: int = CELL) -> str:
-    """Text made inert for a Markdown table cell: no HTML, links, code, pings, or line breaks."""
-    text = " ".join(str(text).split())
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    # A zero-width space keeps `@team` from pinging anyone and `https://`, `www.` from becoming links.
-    return text.replace("@", "@\u200b").replace("://", ":\u200b//").replace("www.", "www\u200b.")
-
-
-def code(text: str) -> str:
-    """A code span for ids and paths that cannot break out of one; anything else is escaped."""
-    return f"`{text}`" if _SAFE_CODE.match(text) else md(text)
+# Record text goes through `md` (a table cell's inert Markdown) and ids and paths through `code`.
 
 
 def row(cells: Iterable[str]) -> str:
@@ -298,7 +279,7 @@ def fit(blocks: Sequence[str], note: str, limit: int = LIMIT) -> str:
         out.append(block)
         size += len(block) + 1
         depth += block.count("<details>") - block.count("</details>")
-    return "\n".join(out).rstrip("\n") + "\n"
+    return inert_lines("\n".join(out).rstrip("\n") + "\n")
 
 
 def _where(change: RecordChange) -> str:
@@ -535,7 +516,7 @@ def body(result: Comparison) -> dict[str, Any]:
 
 def as_json(result: Comparison, lang: str = "fi") -> str:
     """The JSON contract of DESIGN.md for `diff --format json`."""
-    return json.dumps(body(result), ensure_ascii=False, indent=2) + "\n"
+    return to_json(body(result)) + "\n"
 
 
 # -- text -------------------------------------------------------------------------------------------
@@ -549,6 +530,7 @@ def text(result: Comparison, lang: str = "fi", color: bool = False) -> str:
     from rich.markup import escape
     from rich.table import Table
 
+    # Our own words go through `escape`; anything from a revision or a record through `rich_markup`.
     words = labels(lang)
     kinds = KIND_NAMES.get(lang, KIND_NAMES["fi"])
     console = Console(
@@ -557,16 +539,16 @@ def text(result: Comparison, lang: str = "fi", color: bool = False) -> str:
     base = side_name(result.base.spec, result.base.commit)
     head = side_name(result.head.spec, result.head.commit)
     with console.capture() as captured:
-        console.print(f"[bold]{escape(words['title'])}[/]: {escape(base)} → {escape(head)}")
+        console.print(f"[bold]{escape(words['title'])}[/]: {rich_markup(base)} → {rich_markup(head)}")
         if not (result.changes or result.introduced or result.resolved):
             console.print(escape(words["nothing"]))
         for c in result.changes:
             style = _STYLE[c.change]
             ident = c.id if not c.previous_id else f"{c.previous_id} → {c.id}"
-            title = f"  {_oneline(c.title, 80)}" if c.title else ""
+            title = f"  {rich_markup(terminal(c.title, 80))}" if c.title else ""
             console.print(
-                f"[{style}]{SIGN[c.change]} {escape(kinds.get(c.kind, c.kind))} {escape(ident)}[/]"
-                f"{escape(title)}  [dim]{escape(_where(c))}[/]"
+                f"[{style}]{SIGN[c.change]} {rich_markup(kinds.get(c.kind, c.kind))} {rich_markup(ident)}[/]"
+                f"{title}  [dim]{rich_markup(_where(c))}[/]"
             )
             if c.change == "modified" or c.change == "renamed":
                 for f in c.fields:
@@ -588,7 +570,7 @@ def text(result: Comparison, lang: str = "fi", color: bool = False) -> str:
                 grid.add_column(name, justify="right")
             for r in result.money:
                 grid.add_row(
-                    r.organisation,
+                    rich_markup(r.organisation),
                     str(r.year),
                     euros(r.euros_before, lang),
                     euros(r.euros_after, lang),
@@ -610,30 +592,24 @@ def text(result: Comparison, lang: str = "fi", color: bool = False) -> str:
                         + (f":{item.column}" if item.column else "")
                     )
                     console.print(
-                        f"  {escape(where)}: {item.severity} {item.code}: {escape(_oneline(item.message, 200))}"
+                        f"  {rich_markup(where)}: {item.severity} {item.code}: "
+                        f"{rich_markup(terminal(item.message, 200))}"
                     )
         for section in result.sections:
             console.print()
-            console.print(f"[bold]{escape(section.title)}[/]")
+            console.print(f"[bold]{rich_markup(section.title)}[/]")
             if section.columns:
                 grid = Table(box=None, show_edge=False, pad_edge=False, header_style="bold")
                 for name in section.columns:
-                    grid.add_column(name)
+                    grid.add_column(rich_markup(name))
                 for cells in section.rows:
-                    grid.add_row(*cells)
+                    grid.add_row(*(rich_markup(cell) for cell in cells))
                 console.print(grid)
             for note in section.notes:
-                console.print(escape(note))
+                console.print(rich_markup(note))
         console.print()
         console.print(escape(_summary(result, lang).replace("**", "")))
-    return "\n".join(line.rstrip() for line in captured.get().splitlines()) + "\n"
-
-
-def _oneline(value: str, limit: int = 120) -> str:
-    # Control characters (terminal escapes among them) in record text never reach the terminal.
-    value = "".join(ch if ch.isprintable() else " " for ch in value)
-    value = " ".join(value.split())
-    return value if len(value) <= limit else value[: limit - 1] + "…"
+    return inert_lines("\n".join(line.rstrip() for line in captured.get().splitlines()) + "\n")
 
 
 FORMATS: dict[str, Callable[[Comparison, str], str]] = {"markdown": markdown, "json": as_json}
@@ -677,9 +653,9 @@ def log_body(found: History) -> dict[str, Any]:
 def field_line(f: FieldChange, lang: str) -> str:
     """One changed field on one line: `field: before → after (delta)`."""
     delta = delta_text(f, lang)
-    before = _oneline(value_text(f.before, f.field, lang))
-    after = _oneline(value_text(f.after, f.field, lang))
-    return f"{f.field}: {before} → {after}" + (f" ({delta})" if delta else "")
+    before = terminal(value_text(f.before, f.field, lang), 120)
+    after = terminal(value_text(f.after, f.field, lang), 120)
+    return f"{terminal(f.field, 200)}: {before} → {after}" + (f" ({delta})" if delta else "")
 
 
 def log_text(found: History, lang: str = "fi", color: bool = False) -> str:
@@ -695,16 +671,16 @@ def log_text(found: History, lang: str = "fi", color: bool = False) -> str:
     def styled(style: str, text: str) -> str:
         return f"[{style}]{escape(text)}[/]" if color else text
 
-    lines = [styled("bold", _oneline(f"{kinds.get(found.kind, found.kind)} {found.id}", 200))]
+    lines = [styled("bold", terminal(f"{kinds.get(found.kind, found.kind)} {found.id}", 200))]
     for s in found.steps:
         ident = s.id if not s.previous_id else f"{s.previous_id} → {s.id}"
-        author = _oneline(f"{s.commit.date} {s.commit.author}", 200)
+        author = terminal(f"{s.commit.date} {s.commit.author}", 200)
         lines += [
             "",
-            f"{styled('yellow', s.commit.id[:12])} {escape(author)}",
-            f"    {escape(_oneline(s.commit.subject, 100))}",
+            f"{styled('yellow', terminal(s.commit.id[:12]))} {escape(author)}",
+            f"    {escape(terminal(s.commit.subject, 100))}",
             f"    {styled(_STYLE.get(s.change, 'yellow'), words.get(s.change, s.change))} "
-            f"{escape(_oneline(ident, 200))}  {styled('dim', _oneline(s.path, 300))}",
+            f"{escape(terminal(ident, 200))}  {styled('dim', terminal(s.path, 300))}",
         ]
         if s.change != "added" and s.change != "removed":
             lines += ["      " + escape(field_line(f, lang)) for f in s.fields]
@@ -718,11 +694,11 @@ def log_text(found: History, lang: str = "fi", color: bool = False) -> str:
             for line in lines:
                 console.print(line)
         lines = captured.get().splitlines()
-    return "\n".join(line.rstrip() for line in lines) + "\n"
+    return inert_lines("\n".join(line.rstrip() for line in lines) + "\n")
 
 
 def render_log(found: History, fmt: str, lang: str = "fi", color: bool = False) -> str:
     """A record's history as `text` or `json`."""
     if fmt == "json":
-        return json.dumps(log_body(found), ensure_ascii=False, indent=2) + "\n"
+        return to_json(log_body(found)) + "\n"
     return log_text(found, lang, color)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ..findings import Finding, counts
+from ..safetext import inert_lines, terminal, to_json
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -21,6 +21,16 @@ def summary_line(findings: Sequence[Finding]) -> str:
     return ", ".join(_plural(c[s], s) for s in ("error", "warning", "info"))
 
 
+def where(f: Finding) -> str:
+    """`path:line:column`, as typed (a file name may hold anything: see `finding_line`)."""
+    return f.path + (f":{f.line}" if f.line else "") + (f":{f.column}" if f.column else "")
+
+
+def finding_line(f: Finding) -> str:
+    """`path:line:column: severity CODE: message` on one line, whatever the path and message hold."""
+    return f"{terminal(where(f))}: {f.severity} {f.code}: {terminal(f.message)}"
+
+
 def text(findings: Sequence[Finding], extra: Mapping[str, Any], color: bool = False) -> str:
     """One `path:line:column: severity CODE: message` line per finding, grouped by file."""
     lines: list[str] = []
@@ -29,15 +39,14 @@ def text(findings: Sequence[Finding], extra: Mapping[str, Any], color: bool = Fa
         if last_path is not None and f.path != last_path:
             lines.append("")
         last_path = f.path
-        where = f.path + (f":{f.line}" if f.line else "") + (f":{f.column}" if f.column else "")
-        lines.append(f"{where}: {f.severity} {f.code}: {f.message}")
+        lines.append(finding_line(f))
     if lines:
         lines.append("")
     held = extra.get("summary")
     if held:
-        lines.append(str(held))
+        lines.append(terminal(str(held)))
     lines.append(("✓ " if not counts(findings)["error"] else "✗ ") + summary_line(findings))
-    plain = "\n".join(lines) + "\n"
+    plain = inert_lines("\n".join(lines) + "\n")
     return _colored(plain) if color else plain
 
 
@@ -55,7 +64,7 @@ def _colored(plain: str) -> str:
         marked,
         flags=re.MULTILINE,
     )
-    console = Console(force_terminal=True, highlight=False, soft_wrap=True)
+    console = Console(force_terminal=True, highlight=False, soft_wrap=True, emoji=False)
     with console.capture() as captured:
         console.print(marked, end="")
     return captured.get()
@@ -66,11 +75,13 @@ def as_json(findings: Sequence[Finding], extra: Mapping[str, Any]) -> str:
     body: dict[str, Any] = dict(extra)
     body["findings"] = [f.as_dict() for f in sorted(findings, key=Finding.sort_key)]
     body["counts"] = counts(findings)
-    return json.dumps(body, ensure_ascii=False, indent=2) + "\n"
+    return to_json(body) + "\n"
 
 
 def _escape_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # Controls shown as escapes first, so the log viewer is not coloured or linked by a record;
+    # then the runner's own escapes, which it undoes.
+    return terminal(value).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _escape_property(value: str) -> str:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ..diff import Review
 from ..findings import Finding, counts
 from ..reports.findings import github as annotate
 from ..reports.findings import summary_line
-from .diff import LIMIT, body, code, cut_note, finding_rows, fit, labels, markdown_blocks, md, row, table
+from ..safetext import markdown_cell as md
+from ..safetext import markdown_code as code
+from ..safetext import to_json
+from .diff import LIMIT, body, cut_note, finding_rows, fit, labels, markdown_blocks, row, table
 
 MARKER = "<!-- sisturva-review -->"
 """Lets CI find and update its own comment instead of adding another."""
@@ -59,7 +61,7 @@ def as_json(review: Review, lang: str = "fi") -> str:
     data["reviewers"] = [
         {"organisation": r.organisation, "name": r.name, "owners": list(r.owners)} for r in review.reviewers
     ]
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return to_json(data) + "\n"
 
 
 def github(review: Review, lang: str = "fi") -> str:

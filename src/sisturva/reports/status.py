@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 from ..locale import format_money, format_number
 from ..models import Measure, Text
-from ..publish.markdown import inline
 from ..publish.messages import localized, t
+from ..safetext import inert_lines, terminal, to_json
+from ..safetext import markdown as inline
 from ..status import GoalStatus, Point, PriorityStatus, Progress, Status, segments
 from ..strategy import Strategy
 
@@ -19,14 +18,6 @@ BARS = "▁▂▃▄▅▆▇█"
 BREAK = "┆"
 """Drawn between two series that are not comparable."""
 MARKS: Mapping[str, str] = {"on-track": "✓", "achieved": "★", "off-track": "✗", "no-data": "?"}
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
-
-
-def one_line(text: str) -> str:
-    """Record text on one line without control characters, so it cannot move the cursor or colour a terminal."""
-    return " ".join(_CONTROL.sub("", text).split())
 
 
 def sparkline(points: Sequence[Point]) -> str:
@@ -56,14 +47,17 @@ def _places(*values: Decimal | None) -> int:
 class _Words:
     """Text helpers for one language and strategy."""
 
-    def __init__(self, strategy: Strategy, lang: str) -> None:
+    def __init__(self, strategy: Strategy, lang: str, plain: bool = True) -> None:
         self.s = strategy
         self.lang = lang
         self.default = strategy.settings.languages[0]
+        self.plain = plain
+        """Text for a terminal (record text escaped as it is written in) rather than for Markdown."""
 
     def tx(self, text: Text | None) -> str:
         value, shown = localized(text, self.lang, self.default)
-        value = one_line(value)
+        # Escaped for the terminal here; the Markdown report escapes the whole cell instead.
+        value = terminal(value) if self.plain else value
         return value if shown == self.lang else f"{value} [{shown}]"
 
     def t(self, key: str, **values: object) -> str:
@@ -71,7 +65,10 @@ class _Words:
 
     def unit(self, indicator: str | None) -> str:
         record = self.s.indicators.get(indicator) if indicator else None
-        return "\u00a0" + localized(record.unit, self.lang, self.default)[0] if record else ""
+        if record is None:
+            return ""
+        unit = localized(record.unit, self.lang, self.default)[0]
+        return "\u00a0" + (terminal(unit) if self.plain else unit)
 
     def value(self, value: Decimal | None, unit: str, digits: int | None = None) -> str:
         return "" if value is None else format_number(value, self.lang, digits) + unit
@@ -147,11 +144,11 @@ def text(status: Status, strategy: Strategy, lang: str = "fi") -> str:
         for g in p.goals:
             unit = w.unit(g.indicator)
             goal = strategy.goals[g.goal]
-            out.append(f"  {MARKS[g.verdict]} {g.goal}  {w.tx(goal.title)}{w.goal_status(g)}")
+            out.append(f"  {MARKS[g.verdict]} {terminal(g.goal)}  {w.tx(goal.title)}{w.goal_status(g)}")
             out.append(f"      {w.t('verdict')}: {w.verdict(g)}")
             if g.indicator:
                 record = strategy.indicators.get(g.indicator)
-                name = w.tx(record.name) if record else g.indicator
+                name = w.tx(record.name) if record else terminal(g.indicator)
                 spark = sparkline(g.points)
                 out.append(f"      {name}  {spark}".rstrip())
             values = [
@@ -174,15 +171,16 @@ def text(status: Status, strategy: Strategy, lang: str = "fi") -> str:
             name = w.tx(strategy.indicators[i.indicator].name)
             latest = w.measure(i.latest, w.unit(i.indicator))
             out.append(
-                f"  ⚠ {i.indicator}  {name}: {w.t('status.latest')} {latest}; {w.t('stale.since', year=i.due)}"
+                f"  ⚠ {terminal(i.indicator)}  {name}: {w.t('status.latest')} {latest}; "
+                f"{w.t('stale.since', year=i.due)}"
             )
         out.append("")
-    return "\n".join(out).rstrip("\n") + "\n"
+    return inert_lines("\n".join(out).rstrip("\n") + "\n")
 
 
 def markdown(status: Status, strategy: Strategy, lang: str = "fi") -> str:
     """For a wiki or a pull-request comment: a table of goals per priority; record text made inert."""
-    w = _Words(strategy, lang)
+    w = _Words(strategy, lang, plain=False)
     out = [f"## {w.t('status.title')} {status.year}", "", inline(w.summary(status)), ""]
     header = [
         w.t("doc.goals"),
@@ -219,7 +217,7 @@ def markdown(status: Status, strategy: Strategy, lang: str = "fi") -> str:
             ]
             out.append("| " + " | ".join(inline(c) or " " for c in cells) + " |")
         out.append("")
-    return "\n".join(out).rstrip("\n") + "\n"
+    return inert_lines("\n".join(out).rstrip("\n") + "\n")
 
 
 def _number(value: Decimal | None) -> int | float | None:
@@ -306,7 +304,7 @@ def as_json(status: Status, strategy: Strategy, lang: str = "fi") -> str:
         "priorities": priorities,
         "indicators": indicators,
     }
-    return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    return to_json(report) + "\n"
 
 
 FORMATS: dict[str, Callable[[Status, Strategy, str], str]] = {
