@@ -101,6 +101,9 @@ def _isolated_cache(
 ) -> Iterator[None]:
     # Every test gets its own cache folder: results never leak between tests or into ~/.cache.
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+    # The cache key too (it lives outside the cache folder), so no test touches ~/.local/state.
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
+    monkeypatch.delenv("SISTURVA_CACHE_KEY", raising=False)
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     yield
 

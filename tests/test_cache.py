@@ -9,6 +9,7 @@ import pickle
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -16,6 +17,7 @@ import pytest
 
 from sisturva import cache, repository
 from sisturva.cli import main
+from sisturva.documents import parse
 
 from .conftest import MINIMAL, PROJECT, snapshot
 
@@ -224,7 +226,7 @@ def test_a_small_cache_is_rewritten_for_any_change() -> None:
 def test_cache_files_unused_for_a_month_are_removed(
     repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["validate", str(repo)]) == 0
+    assert main(["validate", "-C", str(repo)]) == 0
     ours = _cache_files()
     assert ours
     folder = ours[0].parent
@@ -238,8 +240,243 @@ def test_cache_files_unused_for_a_month_are_removed(
     os.utime(recent, (time.time() - 20 * 86_400,) * 2)
     (repo / "organisations" / "sm.yaml").write_text("id: sm\nname: SM\nkind: ministry\n", encoding="utf-8")
     monkeypatch.setattr(cache, "_pruned", set())  # a new process
-    assert main(["validate", str(repo)]) == 0
+    assert main(["validate", "-C", str(repo)]) == 0
     assert not gone.exists()
     assert recent.exists()
     assert all(path.exists() for path in ours)  # read by this run: still in use
     capsys.readouterr()
+
+
+def _state_key() -> Path:
+    return Path(os.environ["XDG_STATE_HOME"]) / "sisturva" / "cache.key"
+
+
+def _rotated(entries: dict[object, object]) -> dict[object, object]:
+    """The same keys with each value moved to the next key: every entry well formed, every one wrong."""
+    keys, values = list(entries), list(entries.values())
+    return dict(zip(keys, values[1:] + values[:1], strict=True))
+
+
+def _shuffle_in_place(monkeypatch: pytest.MonkeyPatch, attacker_key: str | None) -> None:
+    """Rewrite every cache file with its values shuffled and the right code stamp, as a forger would.
+
+    With `attacker_key` the forged file is sealed under that key (a job that wrote a shared cache);
+    without it the genuine file's seal is kept over the new content.
+    """
+    for path in _cache_files():
+        entries = cache.load_entries(path)
+        assert entries, path.name  # readable under our own key
+        if len(entries) == 1:  # the validate result: claim the tree is clean
+            forged: dict[object, object] = {
+                k: ([], v[1]) if isinstance(v, tuple) else v for k, v in entries.items()
+            }
+        else:
+            forged = _rotated(entries)
+        if attacker_key is None:
+            payload = pickle.dumps(
+                {"format": cache.code_stamp(), "entries": forged}, protocol=pickle.HIGHEST_PROTOCOL
+            )
+            seal = path.read_bytes()[: len(cache.SEAL) + cache.TAG_BYTES]
+            path.write_bytes(seal + payload)
+        else:
+            monkeypatch.setenv(cache.KEY_ENV, attacker_key)
+            cache.save_entries(path, forged)
+            monkeypatch.delenv(cache.KEY_ENV)
+
+
+@pytest.mark.parametrize("attacker_key", [None, "a key of the job that wrote the shared cache"])
+def test_a_forged_cache_with_the_right_code_stamp_is_not_trusted(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    attacker_key: str | None,
+) -> None:
+    generate = _generator()
+    root = tmp_path / "national"
+    generate.write(root, generate.generate(scale=0.02).files())
+    target = next((root / "commitments").iterdir())
+    target.write_text(target.read_text(encoding="utf-8").replace("status: ", "status: x", 1))
+    expected = _validate([str(root), "--no-cache"], capsys)
+    assert expected[0] == 1 and len(expected[1]) == 1
+    assert _validate([str(root)], capsys) == expected
+    _shuffle_in_place(monkeypatch, attacker_key)
+    assert _validate([str(root)], capsys) == expected
+    # Worked out again and rewritten under our key: the next run hits and agrees.
+    assert all(cache.load_entries(path) for path in _cache_files())
+    assert _validate([str(root)], capsys) == expected
+
+
+def test_a_cache_made_under_another_key_is_ignored(
+    broken: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv(cache.KEY_ENV, "the key of some other job, 1")
+    expected = _validate([str(broken)], capsys)
+    made = {path: path.read_bytes() for path in _cache_files()}
+    assert made
+    assert all(cache.load_entries(path) for path in made)
+    monkeypatch.setenv(cache.KEY_ENV, "the key of this job, not that one")
+    assert all(cache.load_entries(path) == {} for path in made)
+    counting = _Counting(parse)
+    monkeypatch.setattr("sisturva.repository.parse", counting)
+    assert _validate([str(broken)], capsys) == expected
+    assert counting.calls == len(MINIMAL)  # every file parsed again: nothing taken from the cache
+
+
+def test_a_cache_file_under_another_name_is_ignored(tmp_path: Path) -> None:
+    store = cache.Store("parse-0123456789abcdef")
+    store.put("k", ("v", ()))
+    store.save()
+    other = store.path.with_name("parse-fedcba9876543210.pickle")
+    other.write_bytes(store.path.read_bytes())
+    assert cache.load_entries(store.path) == {"k": ("v", ())}
+    assert cache.load_entries(other) == {}
+
+
+class _Counting:
+    """`documents.parse`, counting its calls."""
+
+    def __init__(self, parse: Callable[..., object]) -> None:
+        self.parse = parse
+        self.calls = 0
+
+    def __call__(self, *args: object) -> object:
+        self.calls += 1
+        return self.parse(*args)
+
+
+def test_the_cache_still_hits_on_a_second_run(broken: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    expected = _validate([str(broken)], capsys)
+    key = _state_key()
+    assert key.is_file() and key.stat().st_mode & 0o777 == 0o600
+    assert not (Path(os.environ["XDG_CACHE_HOME"]) / "sisturva" / "cache.key").exists()
+    counting = _Counting(parse)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("sisturva.repository.parse", counting)
+        assert _validate([str(broken)], capsys) == expected  # the whole result, from the cache
+        assert counting.calls == 0
+        path = broken / "organisations" / "sm.yaml"
+        path.write_text(path.read_text(encoding="utf-8") + "# muutettu\n", encoding="utf-8")
+        assert _validate([str(broken)], capsys) == expected
+        assert counting.calls == 1  # only the changed file: the others' parse results were reused
+    assert len(key.read_bytes()) == cache.KEY_BYTES
+
+
+def _no_cache_and_no_traceback(broken: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    expected = _validate([str(broken), "--no-cache"], capsys)
+    for _ in range(2):
+        assert _validate([str(broken)], capsys) == expected
+    assert _cache_files() == []
+    done = subprocess.run(
+        [str(PROJECT / ".venv" / "bin" / "sisturva"), "validate", "-C", str(broken), "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert json.loads(done.stdout)["findings"] == expected[1]
+    assert _cache_files() == []
+
+
+def test_no_state_folder_means_no_cache_and_no_traceback(
+    broken: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the state folder should be\n", encoding="utf-8")
+    monkeypatch.setenv("XDG_STATE_HOME", str(blocker))
+    _no_cache_and_no_traceback(broken, capsys)
+
+
+@pytest.mark.parametrize("damage", ["readable by others", "too short", "a symbolic link", "a folder"])
+def test_a_key_file_that_cannot_be_trusted_means_no_cache(
+    broken: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], damage: str
+) -> None:
+    key = _state_key()
+    key.parent.mkdir(parents=True)
+    if damage == "readable by others":
+        key.write_bytes(os.urandom(cache.KEY_BYTES))
+        key.chmod(0o644)
+    elif damage == "too short":
+        key.write_bytes(b"short")
+        key.chmod(0o600)
+    elif damage == "a symbolic link":
+        target = tmp_path / "elsewhere.key"
+        target.write_bytes(os.urandom(cache.KEY_BYTES))
+        target.chmod(0o600)
+        key.symlink_to(target)
+    else:
+        key.mkdir()
+    _no_cache_and_no_traceback(broken, capsys)
+
+
+def test_a_key_inside_the_cache_folder_is_refused(
+    broken: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A restored cache folder would carry such a key with it.
+    monkeypatch.setenv("XDG_STATE_HOME", os.environ["XDG_CACHE_HOME"])
+    _no_cache_and_no_traceback(broken, capsys)
+    assert not (Path(os.environ["XDG_CACHE_HOME"]) / "sisturva" / "cache.key").exists()
+
+
+def test_a_short_key_in_the_environment_means_no_cache(
+    broken: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv(cache.KEY_ENV, "guessable")
+    _no_cache_and_no_traceback(broken, capsys)
+    assert not _state_key().exists()
+
+
+def test_the_key_file_is_made_once_and_not_without_a_cache(
+    broken: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _validate([str(broken), "--no-cache"], capsys)
+    assert not _state_key().parent.exists()  # no cache used: no key read or made
+    _validate([str(broken)], capsys)
+    made = _state_key().read_bytes()
+    cache._keys.clear()  # as a new process would
+    _validate([str(broken)], capsys)
+    assert _state_key().read_bytes() == made
+
+
+@pytest.mark.parametrize("seal", ["unkeyed digest", "another key"])
+def test_a_planted_compiled_template_is_never_run(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], seal: str
+) -> None:
+    import hashlib
+    import marshal
+
+    from sisturva.publish import bytecode
+
+    def render(out: Path, *extra: str) -> int:
+        return main(["render", "-C", str(repo), "--out", str(out), "--format", "site", *extra])
+
+    assert render(tmp_path / "fresh", "--no-cache") == 0
+    assert render(tmp_path / "first") == 0
+    compiled = sorted((cache.cache_dir() / bytecode.FOLDER).glob("*.jinja"))
+    assert compiled
+    marker = tmp_path / "pwned"
+    payload = marshal.dumps(compile(f"open({str(marker)!r}, 'w').close()", "<planted>", "exec"))
+    for path in compiled:
+        if seal == "unkeyed digest":  # whole and undamaged, as a plain checksum would see it
+            path.write_bytes(bytecode.MAGIC + hashlib.sha256(payload).digest() + payload)
+        else:
+            other = hashlib.sha256(b"the key of the job that wrote the shared cache").digest()
+            path.write_bytes(bytecode.MAGIC + cache.tag(other, path.name, payload) + payload)
+    capsys.readouterr()
+    assert render(tmp_path / "second") == 0
+    assert "Traceback" not in capsys.readouterr().err
+    assert not marker.exists()
+    assert snapshot(tmp_path / "second") == snapshot(tmp_path / "fresh")
+    # The templates this render needed were compiled again and sealed under our key.
+    key = cache.cache_key()
+    head = len(bytecode.MAGIC) + cache.TAG_BYTES
+    rewritten = [content for content in map(Path.read_bytes, compiled) if not content.endswith(payload)]
+    assert rewritten
+    assert key is not None
+    assert all(content.startswith(bytecode.MAGIC) for content in rewritten)
+    assert all(
+        cache.authentic(key, path.name, content[head:], content[len(bytecode.MAGIC) : head])
+        for path in compiled
+        if not (content := path.read_bytes()).endswith(payload)
+    )
+    assert render(tmp_path / "third") == 0
+    assert not marker.exists()

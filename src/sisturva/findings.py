@@ -69,10 +69,10 @@ class Finding:
     """What is wrong and what to do."""
     path: str
     """File as typed from the current directory (or repository-relative for revisions)."""
-    line: int | None = None
-    """1-based line, when known."""
-    column: int | None = None
-    """1-based column, when known."""
+    line: int = 1
+    """1-based line (1 for a finding about a whole file)."""
+    column: int = 1
+    """1-based column (1 for a finding about a whole file)."""
     id: str | None = None
     """The record the finding concerns."""
 
@@ -90,7 +90,7 @@ class Finding:
 
     def sort_key(self) -> tuple[str, int, int, str]:
         """Order by file, then position, then code."""
-        return (self.path, self.line or 0, self.column or 0, self.code)
+        return (self.path, self.line, self.column, self.code)
 
 
 def make(
@@ -102,8 +102,12 @@ def make(
     record_id: str | None = None,
     severity: Severity | None = None,
 ) -> Finding:
-    """A finding with the code's default severity unless one is given."""
-    return Finding(code, severity or CODES[code][0], message, path, line, column, record_id)
+    """A finding with the code's default severity unless one is given.
+
+    Without a position (a whole file, a file that could not be read) it is at 1:1, so every
+    finding can be shown and annotated as `path:line:column`.
+    """
+    return Finding(code, severity or CODES[code][0], message, path, line or 1, column or 1, record_id)
 
 
 def counts(findings: Iterable[Finding]) -> dict[str, int]:

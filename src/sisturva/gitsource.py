@@ -11,7 +11,8 @@ from pathlib import Path
 from .diff import Revision
 from .errors import RevisionError, UsageError
 from .findings import make
-from .layout import FOLDER_NAMES, MAX_BYTES, SINGLE_FILE_NAMES
+from .layout import FOLDER_NAMES, MAX_BYTES, SINGLE_FILE_NAMES, is_quiet, unread
+from .safetext import terminal
 from .sources import SourceFile, display_prefix, find_root
 
 WORKTREE = "(working tree)"
@@ -44,9 +45,8 @@ def _env() -> dict[str, str]:
 
 
 def shown(text: str) -> str:
-    """A revision or path as given, quoted and stripped of control characters, for messages."""
-    clean = "".join(ch if ch.isprintable() else "?" for ch in text)
-    return "'" + (clean[:80] + "…" if len(clean) > 80 else clean) + "'"
+    """A revision or path as given, quoted for a message: controls shown as escapes, at most 80 characters."""
+    return "'" + terminal(text, 80) + "'"
 
 
 @dataclass(frozen=True)
@@ -77,12 +77,12 @@ class Git:
         lines = out.stdout.decode("utf-8", "replace").splitlines()
         if b"dubious ownership" in out.stderr:
             raise RevisionError(
-                f"git refuses {self.display or './'} (owned by another user); trust it with "
+                f"git refuses {terminal(self.display or './')} (owned by another user); trust it with "
                 f"`git config --global --add safe.directory {self.root}`"
             )
         if out.returncode != 0 or len(lines) < 2 or lines[0] != "true":
             raise RevisionError(
-                f"{self.display or './'}: not inside a git work tree; run `git init` and commit, "
+                f"{terminal(self.display or './')}: not inside a git work tree; run `git init` and commit, "
                 "or give the path of a clone"
             )
         self.top = Path(lines[1]).resolve()
@@ -109,7 +109,7 @@ class Git:
         if check and result.returncode != 0:
             message = result.stderr.decode("utf-8", "replace").strip().splitlines()
             detail = message[-1] if message else f"exit {result.returncode}"
-            raise RevisionError(f"git {args[0]} failed: {detail}")
+            raise RevisionError(f"git {args[0]} failed: {terminal(detail)}")
         return result
 
     def git(self, *args: str) -> bytes:
@@ -446,37 +446,25 @@ class Git:
 
 
 def select(entries: Mapping[str, Entry]) -> list[tuple[Entry, tuple[str, str] | None]]:
-    """The entries the layout reads, in `read_tree`'s order, each with a (code, message) problem or None."""
+    """The entries the layout reads, in `read_tree`'s order, each with a (code, message) problem or None.
+
+    The rule is `read_tree`'s (`layout.unread`): every file of a record folder, subfolders
+    included, is read, skipped as one of git's own files, or reported; a symbolic link is left to
+    `sources`, which reports it as the work-tree reader does.
+    """
     picked: list[tuple[Entry, tuple[str, str] | None]] = []
-    problems: dict[str, tuple[str, str]] = {}
-    by_folder: dict[str, list[Entry]] = {}
+    by_folder: dict[str, list[tuple[Entry, tuple[str, str] | None]]] = {}
     for rel, entry in entries.items():
         if rel in SINGLE_FILE_NAMES:
             continue
         folder, _, rest = rel.partition("/")
-        if folder not in FOLDER_NAMES or not rest:
+        if folder not in FOLDER_NAMES or not rest or is_quiet(rest):
             continue
-        name = rest.split("/", 1)[0]
-        if name.startswith("."):
-            continue
-        if "/" in rest:
-            sub = f"{folder}/{name}"
-            if sub not in problems:
-                message = f"folders inside {folder}/ are not read; move its files up into {folder}/"
-                by_folder.setdefault(folder, []).append(Entry("040000", "", sub))
-                problems[sub] = ("SIS015", message)
-            continue
-        by_folder.setdefault(folder, []).append(entry)
+        message = None if entry.mode == "120000" else unread(folder, rest)
+        by_folder.setdefault(folder, []).append((entry, ("SIS015", message) if message else None))
     for name in SINGLE_FILE_NAMES:
         if name in entries:
             picked.append((entries[name], None))
     for folder in FOLDER_NAMES:
-        for entry in sorted(by_folder.get(folder, []), key=lambda e: e.rel):
-            name = entry.rel.split("/", 1)[1]
-            if entry.rel in problems:
-                picked.append((entry, problems[entry.rel]))
-            elif name.endswith(".yaml"):
-                picked.append((entry, None))
-            elif name.endswith(".yml"):
-                picked.append((entry, ("SIS015", "record files end in .yaml; rename it to be read")))
+        picked.extend(sorted(by_folder.get(folder, []), key=lambda item: item[0].rel))
     return picked

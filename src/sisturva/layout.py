@@ -1,4 +1,4 @@
-"""The repository layout's names, kept free of heavy imports so start-up stays light."""
+"""The repository layout's names and which files of a record folder are read, kept free of heavy imports."""
 
 from __future__ import annotations
 
@@ -15,3 +15,35 @@ FOLDER_NAMES: tuple[str, ...] = (
 """Folders holding one record (or one organisation's records) per file."""
 MAX_BYTES = 1_000_000
 """Files above this size are refused unread: no strategy record needs a megabyte."""
+QUIET_NAMES: frozenset[str] = frozenset({".git", ".gitattributes", ".gitignore", ".gitkeep", ".keep"})
+"""Git's own files, allowed anywhere in a record folder without a word: they keep an empty folder in
+git, say how git treats its files or mark a nested clone, and are never records. A folder of such a
+name is read like any other (only a nested clone's `.git` folder is skipped: git never lists it).
+Every other name that starts with a dot is reported like any stray file, so nothing placed in a
+record folder hides from validation behind its name."""
+
+
+def unread(folder: str, rest: str) -> str | None:
+    """Why the file `rest` (a path inside the record folder `folder`) is not read: a SIS015 message.
+
+    None when it is read as a record: a `.yaml` file directly in the folder whose name does not
+    start with a dot. Both the work-tree reader and the git reader ask here, so `validate` and
+    `diff` report the same files. The caller skips `QUIET_NAMES` before asking.
+    """
+    name = rest.rsplit("/", 1)[-1]
+    if "/" in rest:
+        return (
+            f"folders inside {folder}/ are not read; move the file up into {folder}/ as ID.yaml, or remove it"
+        )
+    if name.startswith("."):
+        return "file names starting with '.' are not read; rename it to ID.yaml, or remove it"
+    if name.endswith(".yml"):
+        return "record files end in .yaml, not .yml; rename it to be read"
+    if not name.endswith(".yaml"):
+        return f"{folder}/ holds only ID.yaml record files; rename it to ID.yaml, move it out of {folder}/, or remove it"
+    return None
+
+
+def is_quiet(rest: str) -> bool:
+    """Whether a file inside a record folder is one of git's own files (`QUIET_NAMES`), skipped unreported."""
+    return rest.rsplit("/", 1)[-1] in QUIET_NAMES

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .errors import NotARepository
 from .findings import Finding, make
-from .layout import FOLDER_NAMES, MAX_BYTES, SINGLE_FILE_NAMES
+from .layout import FOLDER_NAMES, MAX_BYTES, SINGLE_FILE_NAMES, is_quiet, unread
 
 SETTINGS_FILE = "sisturva.yaml"
 
@@ -34,13 +34,13 @@ def find_root(start: str | os.PathLike[str] | None = None) -> Path:
     if here.is_file():
         here = here.parent
     if not here.exists():
-        raise NotARepository(f"{start}: no such folder; give the path of a strategy repository")
+        raise NotARepository(f"{start}: no such folder; name the strategy folder with -C DIR")
     for folder in (here, *here.parents):
         if (folder / SETTINGS_FILE).is_file() or (folder / SETTINGS_FILE).is_symlink():
             return folder
     raise NotARepository(
         f"{start or '.'}: not a strategy repository (no {SETTINGS_FILE} here or above); "
-        "run it inside one or give its path"
+        "run it inside one or name it with -C DIR"
     )
 
 
@@ -60,12 +60,14 @@ def _read(path: Path, rel: str, display: str, max_bytes: int) -> SourceFile:
         if os.path.islink(path):
             return _symlink(rel, display)
         return SourceFile(
-            rel, display, None, make("SIS016", f"cannot read the file: {error.strerror}", display)
+            rel, display, None, make("SIS016", f"cannot read the file: {error.strerror}", display, 1, 1)
         )
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            return SourceFile(rel, display, None, make("SIS016", "not a regular file; remove it", display))
+            return SourceFile(
+                rel, display, None, make("SIS016", "not a regular file; remove it", display, 1, 1)
+            )
         if info.st_size > max_bytes:
             # Refuse before reading: the limit exists so a huge file costs nothing.
             message = f"file is {info.st_size:,} bytes, over the {max_bytes:,}-byte limit; split it"
@@ -83,7 +85,11 @@ def _symlink(rel: str, display: str) -> SourceFile:
 
 
 def read_tree(root: Path, max_bytes: int = MAX_BYTES, absolute: bool = False) -> list[SourceFile]:
-    """Every record file of the work tree under `root`, in a stable order."""
+    """Every file of the work tree's record folders under `root`, read or with the reason why not, in a stable order.
+
+    A file in a record folder is read (a record), skipped (git's own files, `layout.QUIET_NAMES`)
+    or reported with SIS015 — so nothing placed there goes unseen, wherever it hides.
+    """
     prefix = display_prefix(root, absolute)
     files: list[SourceFile] = []
     for name in SINGLE_FILE_NAMES:
@@ -99,25 +105,45 @@ def read_tree(root: Path, max_bytes: int = MAX_BYTES, absolute: bool = False) ->
             continue
         if not base.is_dir():
             continue
+        # By path, as git lists a tree, so both readers give the same order.
+        files.extend(sorted(_read_folder(base, folder, prefix, max_bytes), key=lambda source: source.rel))
+    return files
+
+
+def _read_folder(base: Path, folder: str, prefix: str, max_bytes: int) -> list[SourceFile]:
+    """What the record folder `folder` at `base` holds, subfolders included, in no particular order."""
+    out: list[SourceFile] = []
+    # A list of folders still to list rather than recursion: a path nested thousands of folders
+    # deep must not exhaust the interpreter's stack.
+    pending: list[tuple[Path, str]] = [(base, "")]
+    while pending:
+        path, inner = pending.pop()
+        here = f"{folder}/{inner}" if inner else folder
         try:
-            entries = sorted(os.scandir(base), key=lambda entry: entry.name)
+            with os.scandir(path) as listing:
+                entries = list(listing)
         except OSError as error:
-            problem = make("SIS016", f"cannot read the folder: {error.strerror}", prefix + folder)
-            files.append(SourceFile(folder, prefix + folder, None, problem))
+            problem = make("SIS016", f"cannot read the folder: {error.strerror}", prefix + here, 1, 1)
+            out.append(SourceFile(here, prefix + here, None, problem))
             continue
         for entry in entries:
-            rel = f"{folder}/{entry.name}"
+            rest = f"{inner}/{entry.name}" if inner else entry.name
+            rel = f"{folder}/{rest}"
             display = prefix + rel
-            if entry.name.startswith("."):
-                continue
             if entry.is_symlink():
-                files.append(_symlink(rel, display))
+                if not is_quiet(rest):
+                    out.append(_symlink(rel, display))
             elif entry.is_dir(follow_symlinks=False):
-                message = f"folders inside {folder}/ are not read; move its files up into {folder}/"
-                files.append(SourceFile(rel, display, None, make("SIS015", message, display)))
-            elif entry.name.endswith(".yaml"):
-                files.append(_read(Path(entry.path), rel, display, max_bytes))
-            elif entry.name.endswith(".yml"):
-                message = "record files end in .yaml; rename it to be read"
-                files.append(SourceFile(rel, display, None, make("SIS015", message, display)))
-    return files
+                if entry.name == ".git":
+                    continue  # a nested clone's history, which git never lists either
+                # Each file of a subfolder is reported on its own, as git lists it.
+                pending.append((Path(entry.path), rest))
+            elif is_quiet(rest):
+                continue
+            else:
+                message = unread(folder, rest)
+                if message is None:
+                    out.append(_read(Path(entry.path), rel, display, max_bytes))
+                else:
+                    out.append(SourceFile(rel, display, None, make("SIS015", message, display, 1, 1)))
+    return out
