@@ -16,9 +16,9 @@ install: $(STAMP)
 
 ## The main job on the shipped example strategy.
 run: $(STAMP)
-	$(BIN)/sisturva validate strategy
-	$(BIN)/sisturva align strategy --format text
-	$(BIN)/sisturva status strategy
+	$(BIN)/sisturva validate -C strategy
+	$(BIN)/sisturva align -C strategy --format text
+	$(BIN)/sisturva status -C strategy
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from sisturva.cli import main
 from sisturva.diff import Comparison, FieldChange, RecordChange, Revision, compare_values
-from sisturva.reports.diff import LIMIT, markdown, md, row
+from sisturva.reports.diff import LIMIT, markdown, row
+from sisturva.safetext import markdown_cell as md
 
 from .conftest import MINIMAL
 from .gitrepo import commit, git, init, replace_tree, write

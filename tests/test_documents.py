@@ -99,7 +99,7 @@ def test_positions_point_at_values_and_keys() -> None:
 
 
 def _validate_json(repo: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, object]]:
-    code = main(["validate", str(repo), "--format", "json", "--no-cache"])
+    code = main(["validate", "-C", str(repo), "--format", "json", "--no-cache"])
     return code, json.loads(capsys.readouterr().out)
 
 
@@ -146,7 +146,7 @@ def test_paths_are_as_typed_from_the_current_directory(
         "    period: {start: 2022}\n"
     )
     monkeypatch.chdir(repo.parent)
-    assert main(["validate", "repo", "--no-cache"]) == 1
+    assert main(["validate", "-C", "repo", "--no-cache"]) == 1
     out = capsys.readouterr().out
     assert (
         "repo/commitments/poliisihallitus.yaml:5:13: error SIS201: unknown goal 'p1-g9' (did you mean 'p1-g1'?)"

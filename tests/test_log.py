@@ -160,13 +160,55 @@ def test_history_through_a_merge(
     assert [(s["message"], s["change"]) for s in steps] == [("Haarassa", "modified"), ("Aloitus", "added")]
 
 
-def test_kind_picks_between_records_with_the_same_id(
+def test_an_id_two_records_share_lists_both_and_asks_for_a_kind(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(repo / "organisations")
+    assert main(["log", "poliisihallitus", "--format", "json"]) == 2
+    seen = capsys.readouterr()
+    assert seen.out == ""
+    assert seen.err == (
+        "sisturva: error: 2 records are called 'poliisihallitus' at 'HEAD'; "
+        "choose one with --kind KIND (e.g. --kind budget):\n"
+        "  organisation  ../organisations/poliisihallitus.yaml\n"
+        "  budget        ../budgets/poliisihallitus.yaml\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        ("organisation", "organisations"),
+        ("organisations", "organisations"),
+        ("budget", "budgets"),
+        ("budgets", "budgets"),
+        ("Budget", "budgets"),
+    ],
+)
+def test_kind_picks_between_records_with_the_same_id_in_either_number(
+    kind: str, expected: str, repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(repo)
+    assert main(["log", "poliisihallitus", "--kind", kind, "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["kind"] == expected
+
+
+def test_kind_of_a_record_that_has_no_twin(
     repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.chdir(repo)
-    assert main(["log", "poliisihallitus", "--format", "json"]) == 0
-    assert json.loads(capsys.readouterr().out)["kind"] == "organisations"
-    assert main(["log", "poliisihallitus", "--kind", "budgets", "--format", "json"]) == 0
-    assert json.loads(capsys.readouterr().out)["kind"] == "budgets"
+    assert main(["log", "poha-viestinta-2022", "--kind", "commitment", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["kind"] == "commitments"
+    assert main(["log", "poha-viestinta-2022", "--kind", "budget"]) == 2
+    assert "no record 'poha-viestinta-2022'" in capsys.readouterr().err
+
+
+def test_unknown_kind_names_the_kinds(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(repo)
     assert main(["log", "poliisihallitus", "--kind", "nonsense"]) == 2
-    assert "unknown kind 'nonsense'" in capsys.readouterr().err
+    assert capsys.readouterr().err == (
+        "sisturva: error: unknown kind 'nonsense'; use one of organisation, phenomenon, indicator, "
+        "priority, goal, commitment, budget (or their plurals)\n"
+    )

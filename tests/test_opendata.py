@@ -208,6 +208,6 @@ def test_example_strategy() -> None:
 def test_render_writes_the_open_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     repo = write_tree(tmp_path / "repo", dict(FILES))
     out = tmp_path / "out"
-    assert main(["render", str(repo), "--out", str(out), "--format", "data", "--no-cache"]) == 0
+    assert main(["render", "-C", str(repo), "--out", str(out), "--format", "data", "--no-cache"]) == 0
     written = {p.name: p.read_bytes() for p in (out / "data").iterdir()}
     assert written == open_data(load(str(repo), False).strategy)

@@ -55,7 +55,7 @@ def test_the_wheel_holds_every_module_and_template_and_renders(tmp_path: Path) -
     assert all(Path(path).is_relative_to(unpacked) for path in where), where
     out = tmp_path / "site"
     done = subprocess.run(
-        [sys.executable, "-m", "sisturva", "render", str(PROJECT / "strategy"), "--out", str(out)],
+        [sys.executable, "-m", "sisturva", "render", "-C", str(PROJECT / "strategy"), "--out", str(out)],
         capture_output=True,
         text=True,
         check=False,

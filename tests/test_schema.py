@@ -57,6 +57,16 @@ def test_shipped_schemas_are_up_to_date() -> None:
         assert shipped == schema, f"schemas/{name}.schema.json is stale: run `sisturva schema --out schemas`"
 
 
+def test_shipped_schemas_describe_every_object_and_property() -> None:
+    # Editors show these on hover: a schema without them explains nothing to the file's author.
+    for name in KIND_SCHEMA.values():
+        schema = json.loads((PROJECT / "schemas" / f"{name}.schema.json").read_text())
+        for where, body in [(name, schema), *schema.get("$defs", {}).items()]:
+            assert body.get("description", "").strip(), f"{where} in {name}.schema.json has no description"
+            for key, prop in body.get("properties", {}).items():
+                assert prop.get("description", "").strip(), f"{where}.{key} in {name}.schema.json"
+
+
 def test_schema_command_writes_every_kind(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema", "--out", str(tmp_path / "out")]) == 0
     written = sorted(p.name for p in (tmp_path / "out").iterdir())
@@ -69,8 +79,9 @@ def test_schema_command_writes_every_kind(tmp_path: Path, capsys: pytest.Capture
 
 
 def test_unknown_schema_name_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["schema", "commitment"]) == 2
-    assert "unknown schema 'commitment'" in capsys.readouterr().err
+    # A misspelling, not a kind named in the singular (`commitment`), which is accepted.
+    assert main(["schema", "commitmnt"]) == 2
+    assert "unknown schema 'commitmnt'" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("path", EXAMPLE_FILES, ids=[str(p.relative_to(EXAMPLE)) for p in EXAMPLE_FILES])
@@ -127,5 +138,5 @@ def test_wrong_files_are_rejected_by_schema_and_by_validate(
     data = parse(rel, text.encode()).data
     assert list(_validator(KIND_SCHEMA[kind]).iter_errors(_json_ready(data))), "the schema accepted it"
     (repo / rel).write_text(text)
-    assert main(["validate", str(repo), "--no-cache"]) == 1
+    assert main(["validate", "-C", str(repo), "--no-cache"]) == 1
     assert f"{rel}:" in capsys.readouterr().out

@@ -30,7 +30,7 @@ def test_every_suite_case_is_a_clean_result_or_a_finding(
     target = repo / "commitments" / "poliisihallitus.yaml"
     target.write_bytes(raw)
     before = snapshot(repo)
-    code = main(["validate", str(repo), "--format", "json", "--no-cache"])
+    code = main(["validate", "-C", str(repo), "--format", "json", "--no-cache"])
     captured = capsys.readouterr()
     assert code in (0, 1), captured.err
     assert "Traceback" not in captured.err

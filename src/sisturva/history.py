@@ -10,6 +10,8 @@ from .diff import KINDS, FieldChange, Record, Records, Revision, compare_values,
 from .documents import Document, parse
 from .errors import RevisionError, UsageError
 from .gitsource import Entry, Git, shown
+from .kinds import SINGULAR, kind_named, spellings
+from .safetext import terminal
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 """The models' id pattern, repeated here so `log` imports no models (a test keeps them equal)."""
@@ -102,25 +104,30 @@ def _candidates(
     return out
 
 
-def locate(git: Git, commit: str, names: Iterable[str], kinds: Sequence[str]) -> tuple[str, str, str] | None:
-    """(kind, id, file) of the record called any of `names` at `commit`."""
+def locate(git: Git, commit: str, names: Iterable[str], kinds: Sequence[str]) -> list[tuple[str, str, str]]:
+    """(kind, id, file) of each record called any of `names` at `commit`: at most one per kind, in `kinds` order."""
     entries = git.tree(Revision("", commit))
     wanted = list(names)
+    found: dict[str, tuple[str, str, str]] = {}
     # Searching the work tree's files is ~30x faster than searching a commit's blobs; its hits are
-    # only hints, checked against the commit's own version, and the commit is searched when they miss.
-    for where in (None, commit):
+    # only hints, checked against the commit's own version. The commit itself is searched only for
+    # a commitment when nothing was found: a file kind's path is exact either way.
+    for where, looking in ((None, tuple(kinds)), (commit, ("commitments",))):
         for name in wanted:
-            candidates = _candidates(git, where, name, kinds, entries)
+            todo = [kind for kind in looking if kind in kinds and kind not in found]
+            candidates = _candidates(git, where, name, todo, entries)
             blobs = git.blobs(entries[rel].oid for _, rel in candidates)
             for kind, rel in candidates:
+                if kind in found:
+                    continue
                 hit = _find(
                     extract(rel, git.display + rel, blobs.get(entries[rel].oid), {name}), kind, {name}
                 )
                 if hit:
-                    return kind, hit[0], rel
-        if "commitments" not in kinds:
+                    found[kind] = (kind, hit[0], rel)
+        if found or "commitments" not in kinds:
             break
-    return None
+    return [found[kind] for kind in kinds if kind in found]
 
 
 def _moved_from(
@@ -150,16 +157,25 @@ def history(git: Git, record_id: str, rev: str = "HEAD", kind: str | None = None
 
     if not re.match(ID_PATTERN, record_id):
         raise UsageError(f"{shown(record_id)} is not a record id (lower-case words joined by '-')")
-    if kind is not None and kind not in KINDS:
-        raise UsageError(f"unknown kind {shown(kind)}; use one of {', '.join(KINDS[2:])}")
+    searched = KINDS[2:]  # settings and strategy are files, not records with ids
+    chosen = kind_named(kind) if kind is not None else None
+    if kind is not None and chosen not in searched:
+        raise UsageError(f"unknown kind {shown(kind)}; use one of {spellings(searched)} (or their plurals)")
     commit = git.commit(rev)
-    kinds = (kind,) if kind else KINDS[2:]
-    found = locate(git, commit, [record_id], kinds)
-    if found is None:
+    found = locate(git, commit, [record_id], (chosen,) if chosen else searched)
+    if not found:
         raise RevisionError(
             f"no record {shown(record_id)} at {shown(rev)}; check the id, or give --rev of a commit that has it"
         )
-    kind_found, current_id, rel = found
+    if len(found) > 1:
+        width = max(len(SINGULAR[k]) for k, _, _ in found)
+        # One line per record: a file name cannot add lines or escapes to the message.
+        listed = "".join(f"\n  {SINGULAR[k]:<{width}}  {terminal(git.display + rel)}" for k, _, rel in found)
+        raise UsageError(
+            f"{len(found)} records are called {shown(record_id)} at {shown(rev)}; "
+            f"choose one with --kind KIND (e.g. --kind {SINGULAR[found[-1][0]]}):{listed}"
+        )
+    kind_found, current_id, rel = found[0]
     names = {current_id}
     steps: list[Step] = []
     start = commit

@@ -46,7 +46,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("site") / "out"
-    assert main(["render", str(EXAMPLE), "--out", str(out), "--no-cache"]) == 0
+    assert main(["render", "-C", str(EXAMPLE), "--out", str(out), "--no-cache"]) == 0
     return out
 
 
@@ -200,7 +200,7 @@ def test_hostile_record_text_stays_text_in_the_browser(tmp_path: Path, browser: 
 
     repo = write_tree(tmp_path / "repo", {**MINIMAL, "priorities/p1.yaml": HOSTILE_PRIORITY})
     out = tmp_path / "out"
-    assert main(["render", str(repo), "--out", str(out), "--no-cache", "--format", "site"]) == 0
+    assert main(["render", "-C", str(repo), "--out", str(out), "--no-cache", "--format", "site"]) == 0
     handler = functools.partial(_Quiet, directory=str(out))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()

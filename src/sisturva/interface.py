@@ -1,0 +1,415 @@
+"""Every command's arguments and options, declared once: the quick parser and the typer commands are built from it."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from .commands import Outcome
+from .errors import UsageError
+
+# This module is imported on every run, before anything else: it must stay as light as
+# `entry` itself (no typer, no pydantic), so the command implementations load inside the runners.
+
+Value = str | int | bool | None
+Values = Mapping[str, Value]
+
+VERSION_FLAGS = ("--version", "-V")
+"""The top-level option that prints the version."""
+LANGS = ("fi", "sv", "en")
+
+
+@dataclass(frozen=True)
+class Param:
+    """One argument or option of a command."""
+
+    name: str
+    """The value's name, as the command's runner receives it."""
+    flags: tuple[str, ...] = ()
+    """Its spellings, the long one first; none for a positional argument."""
+    help: str = ""
+    type: Literal["text", "flag", "int"] = "text"
+    choices: tuple[str, ...] = ()
+    """The values it accepts (none: any)."""
+    default: str | None = None
+    """The value when not given (flags: False; numbers: None)."""
+    required: bool = False
+    metavar: str | None = None
+    hidden: bool = False
+    instead_of: str | None = None
+    """A deprecated spelling of the strategy folder: its value goes to this parameter, with a note on stderr."""
+
+    @property
+    def initial(self) -> Value:
+        """The value a call that does not give it receives."""
+        return False if self.type == "flag" else self.default
+
+    def spelled(self) -> str:
+        """How a message shows it, e.g. `--repo DIR` or `PATH`."""
+        label = self.metavar or self.name.upper()
+        return f"{self.flags[0]} {label}" if self.flags else label
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command: its one-line description, its parameters, and how it runs."""
+
+    name: str
+    help: str
+    params: tuple[Param, ...]
+    runner: Callable[[Values], Outcome]
+
+    def invoke(self, values: Values) -> Outcome:
+        """Run with every parameter's value; deprecated spellings are moved where they belong, with a note."""
+        given = dict(values)
+        for param in self.params:
+            old = given.get(param.name)
+            if param.instead_of is None or old is None:
+                continue
+            target = next(p for p in self.params if p.name == param.instead_of)
+            new = f"{target.flags[0]} {param.metavar or target.metavar}"
+            if given.get(target.name) is not None:
+                raise UsageError(
+                    f"{param.spelled()} and {target.flags[0]} both name the strategy folder; "
+                    f"give only `{new}`"
+                )
+            sys.stderr.write(
+                f"sisturva: warning: `sisturva {self.name} {param.spelled()}` is deprecated; "
+                f"use `sisturva {self.name} {new}`\n"
+            )
+            given[target.name] = old
+        return self.runner(given)
+
+
+# -- values ---------------------------------------------------------------------------------------
+
+
+def _text(values: Values, name: str) -> str | None:
+    value = values.get(name)
+    return value if isinstance(value, str) else None
+
+
+def _str(values: Values, name: str) -> str:
+    return _text(values, name) or ""
+
+
+def _int(values: Values, name: str) -> int | None:
+    value = values.get(name)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _flag(values: Values, name: str) -> bool:
+    return values.get(name) is True
+
+
+def default_format(given: str | None) -> str:
+    """A findings format: as given, else GitHub annotations under Actions, else text."""
+    if given is not None:
+        return given
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+
+
+def color(fmt: str) -> bool:
+    """Colour only text for a terminal, and never when NO_COLOR is set (no-color.org)."""
+    return fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def version() -> str:
+    """The installed package's version (the source tree's when it is not installed)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("sisturva")
+    except PackageNotFoundError:
+        from . import __version__
+
+        return __version__
+
+
+# -- runners --------------------------------------------------------------------------------------
+
+
+def _validate(v: Values) -> Outcome:
+    from .commands.validate import run
+
+    fmt = default_format(_text(v, "format"))
+    return run(_text(v, "directory"), fmt, _flag(v, "strict"), not _flag(v, "no_cache"), color(fmt))
+
+
+def _schema(v: Values) -> Outcome:
+    from .commands.schema import run
+
+    return run(_text(v, "out"), _text(v, "name"))
+
+
+def _render(v: Values) -> Outcome:
+    from .commands.render import run
+
+    return run(
+        _text(v, "directory"), _str(v, "out"), _text(v, "lang"), _str(v, "format"), not _flag(v, "no_cache")
+    )
+
+
+def _align(v: Values) -> Outcome:
+    from .commands.align import run
+
+    fmt = _str(v, "format")
+    return run(
+        _text(v, "directory"),
+        fmt,
+        _str(v, "lang"),
+        _text(v, "org"),
+        _int(v, "year"),
+        _flag(v, "strict"),
+        not _flag(v, "no_cache"),
+        color(fmt),
+    )
+
+
+def _status(v: Values) -> Outcome:
+    from .commands.status import run
+
+    return run(
+        _text(v, "directory"), _str(v, "format"), _str(v, "lang"), _int(v, "year"), not _flag(v, "no_cache")
+    )
+
+
+def _diff(v: Values) -> Outcome:
+    from .commands.diff import run
+
+    fmt = _str(v, "format")
+    return run(
+        _text(v, "directory"),
+        _text(v, "base"),
+        _text(v, "head"),
+        _flag(v, "staged"),
+        fmt,
+        _flag(v, "exit_code"),
+        not _flag(v, "no_findings"),
+        not _flag(v, "no_cache"),
+        color(fmt),
+        _str(v, "lang"),
+    )
+
+
+def _log(v: Values) -> Outcome:
+    from .commands.log import run
+
+    fmt = _str(v, "format")
+    return run(
+        _text(v, "directory"),
+        _str(v, "record"),
+        _str(v, "rev"),
+        fmt,
+        _str(v, "lang"),
+        color(fmt),
+        _text(v, "kind"),
+    )
+
+
+def _review(v: Values) -> Outcome:
+    from .commands.review import run
+
+    return run(
+        _text(v, "directory"),
+        _str(v, "base"),
+        _str(v, "head"),
+        _str(v, "format"),
+        _str(v, "lang"),
+        not _flag(v, "no_cache"),
+    )
+
+
+# -- the declaration ------------------------------------------------------------------------------
+
+DIRECTORY = Param(
+    "directory",
+    ("-C", "--directory"),
+    "Strategy folder, or a folder inside it (default: the nearest with sisturva.yaml, from here up).",
+    metavar="DIR",
+)
+PATH = Param("path", help="Deprecated: use -C PATH.", metavar="PATH", hidden=True, instead_of="directory")
+"""The strategy folder as a positional argument, as `validate`, `align`, `status` and `render` once took it."""
+REPO = Param(
+    "repo", ("--repo",), "Deprecated: use -C DIR.", metavar="DIR", hidden=True, instead_of="directory"
+)
+"""The strategy folder as `diff`, `log` and `review` once spelled it."""
+NO_CACHE = Param("no_cache", ("--no-cache",), "Do not read or write the cache.", "flag")
+STRICT = Param("strict", ("--strict",), "Warnings count as errors (exit 1).", "flag")
+LANG = Param("lang", ("--lang",), "Language of the report: fi, sv or en.", choices=LANGS, default="fi")
+
+
+def _format(help: str, choices: tuple[str, ...], default: str | None) -> Param:
+    return Param("format", ("--format", "-f"), help, choices=choices, default=default)
+
+
+def _revision(name: str, help: str, required: bool = False) -> Param:
+    return Param(name, help=help, required=required, metavar=name.upper())
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command(
+        "validate",
+        "Check every file: schema, references, duplicates, languages.",
+        (
+            DIRECTORY,
+            _format(
+                "text, json or github (default: github under GitHub Actions, else text).",
+                ("text", "json", "github"),
+                None,
+            ),
+            STRICT,
+            NO_CACHE,
+            PATH,
+        ),
+        _validate,
+    ),
+    Command(
+        "schema",
+        "JSON Schema for every file kind, for editors and other tools.",
+        (
+            Param("name", help="One file kind, e.g. commitments or budget.", metavar="NAME"),
+            Param("out", ("--out", "-o"), "Write NAME.schema.json files into this folder.", metavar="DIR"),
+        ),
+        _schema,
+    ),
+    Command(
+        "render",
+        "The published strategy: static site, Markdown document and open data.",
+        (
+            Param(
+                "out",
+                ("--out", "-o"),
+                "Folder to write; replaced as a whole, atomically.",
+                required=True,
+                metavar="DIR",
+            ),
+            DIRECTORY,
+            Param(
+                "lang",
+                ("--lang",),
+                "Languages, e.g. fi,sv,en (default: all the repository's).",
+                metavar="LANGS",
+            ),
+            Param(
+                "format",
+                ("--format", "-f"),
+                "site, markdown, data or all (comma-separated).",
+                default="all",
+                metavar="FORMATS",
+            ),
+            NO_CACHE,
+            PATH,
+        ),
+        _render,
+    ),
+    Command(
+        "align",
+        "Each organisation's commitments against its own budget plan, by line and year.",
+        (
+            DIRECTORY,
+            _format("text, markdown, json or github.", ("text", "markdown", "json", "github"), "text"),
+            Param(
+                "lang",
+                ("--lang",),
+                "Language of labels and money: fi, sv or en.",
+                choices=LANGS,
+                default="fi",
+            ),
+            Param("org", ("--org",), "Only this organisation (its id).", metavar="ID"),
+            Param("year", ("--year",), "Only this year.", "int", metavar="YEAR"),
+            STRICT,
+            NO_CACHE,
+            PATH,
+        ),
+        _align,
+    ),
+    Command(
+        "status",
+        "Goals and indicators: latest value, trend, on track or not, stale data, progress.",
+        (
+            DIRECTORY,
+            _format("text, markdown or json.", ("text", "markdown", "json"), "text"),
+            LANG,
+            Param(
+                "year",
+                ("--year",),
+                "Reference year for stale data (default: this year).",
+                "int",
+                metavar="YEAR",
+            ),
+            NO_CACHE,
+            PATH,
+        ),
+        _status,
+    ),
+    Command(
+        "diff",
+        "Semantic diff of two revisions (default: HEAD against the working tree).",
+        (
+            _revision("base", "A commit, branch or tag; BASE...HEAD uses the merge base."),
+            _revision("head", "A commit, branch or tag (default: the working tree)."),
+            DIRECTORY,
+            Param("staged", ("--staged", "--cached"), "Compare BASE (HEAD) with the index.", "flag"),
+            _format("text, markdown or json.", ("text", "markdown", "json"), "text"),
+            Param("exit_code", ("--exit-code",), "Exit 1 when there are changes.", "flag"),
+            Param(
+                "no_findings",
+                ("--no-findings",),
+                "Do not compare findings (only the changed files are read).",
+                "flag",
+            ),
+            LANG,
+            NO_CACHE,
+            REPO,
+        ),
+        _diff,
+    ),
+    Command(
+        "log",
+        "The history of one record across commits: when, who, what changed.",
+        (
+            Param("record", help="The id of a record (any kind).", required=True, metavar="ID"),
+            DIRECTORY,
+            _format("text or json.", ("text", "json"), "text"),
+            Param(
+                "rev",
+                ("--rev",),
+                "Follow the history back from this revision.",
+                default="HEAD",
+                metavar="REV",
+            ),
+            Param(
+                "kind",
+                ("--kind",),
+                "The record's kind when ids collide: organisation, budget, commitment, … "
+                "(singular or plural).",
+                metavar="KIND",
+            ),
+            LANG,
+            REPO,
+        ),
+        _log,
+    ),
+    Command(
+        "review",
+        "One pull-request comment: validation of what changed, the diff, who must review.",
+        (
+            _revision("base", "The pull request's base, e.g. origin/main.", required=True),
+            _revision("head", "The pull request's head, e.g. HEAD.", required=True),
+            DIRECTORY,
+            _format("markdown, json or github.", ("markdown", "json", "github"), "markdown"),
+            LANG,
+            NO_CACHE,
+            REPO,
+        ),
+        _review,
+    ),
+)
+"""The commands, in the order `sisturva --help` lists them."""
+
+BY_NAME: Mapping[str, Command] = {command.name: command for command in COMMANDS}
