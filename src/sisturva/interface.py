@@ -143,7 +143,7 @@ def _validate(v: Values) -> Outcome:
 def _schema(v: Values) -> Outcome:
     from .commands.schema import run
 
-    return run(_text(v, "out"), _text(v, "name"))
+    return run(_text(v, "out"), _text(v, "name"), _text(v, "reference"))
 
 
 def _render(v: Values) -> Outcome:
@@ -274,6 +274,12 @@ COMMANDS: tuple[Command, ...] = (
         (
             Param("name", help="One file kind, e.g. commitments or budget.", metavar="NAME"),
             Param("out", ("--out", "-o"), "Write NAME.schema.json files into this folder.", metavar="DIR"),
+            Param(
+                "reference",
+                ("--reference",),
+                "Also write the Markdown reference of every file kind and finding code to FILE.",
+                metavar="FILE",
+            ),
         ),
         _schema,
     ),

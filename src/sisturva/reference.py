@@ -25,7 +25,7 @@ from .findings import CODES
 
 PAGE = "docs/reference.md"
 """Where the page lives in the project."""
-REGENERATE = "python -m sisturva.reference"
+REGENERATE = "sisturva schema --out schemas --reference docs/reference.md"
 """The command that writes the page again (from the project's root)."""
 
 # Types that have a name in the cooperation model: (singular, plural) words for them.
