@@ -15,7 +15,7 @@ from .conftest import snapshot
 
 # (name, file bytes, finding code, line, column)
 HOSTILE: list[tuple[str, bytes, str, int, int]] = [
-    ("syntax", b"organisation: x\ncommitments: [\n", "SIS001", 3, 1),
+    ("syntax", b"organisation: x\ncommitments: [\n", "SIS001", 2, 14),  # at the `[` never closed
     ("duplicate-key", b"organisation: x\ncommitments: []\norganisation: y\n", "SIS002", 3, 1),
     ("yaml-directive", b"%YAML 1.1\n---\norganisation: NO\n", "SIS003", 1, 1),
     ("tag-directive", b"%TAG !e! tag:example.com,2000:\n---\norganisation: x\n", "SIS003", 1, 1),

@@ -51,6 +51,15 @@ _CONSTANTS: dict[str, object] = {
     "FALSE": False,
 }
 _NO_KEY = object()
+_NUMERIC_START = frozenset("0123456789-")
+_MISREAD_MARK = re.compile("[ ,#\u00a0\u202f]").search
+"""Text that starts like a number and holds one of these may be a number written by mistake (`0,5`)."""
+_MAX_REREADS = 20
+"""Decimal commas in brackets read again per file; each costs one more parse of a broken file."""
+_MAX_NOTES = 100
+"""Notes kept per file: a generated file with the same slip on every line needs no more."""
+Note = tuple[str, str, int, int]
+"""A finding that does not stop reading: (code, message, line, column)."""
 
 
 def resolve_plain(value: str) -> object:
@@ -74,12 +83,18 @@ def resolve_plain(value: str) -> object:
 class _Stop(Exception):
     """A problem that makes the rest of the document meaningless."""
 
-    def __init__(self, code: str, message: str, line: int, column: int) -> None:
+    def __init__(self, code: str, message: str, line: int, column: int, raw: str | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.line = line
         self.column = column
+        self.raw = raw
+        """The plain scalar a key stopped at, for a second look at what was meant."""
+
+
+_TAG = "explicit tag '{}' is not allowed (`!` at the start of a value makes a tag); remove it"
+_ANCHOR = "anchor '&{}' is not allowed (`&` at the start of a value names it for use elsewhere); remove it"
 
 
 def _shown_tag(tag: str) -> str:
@@ -91,16 +106,25 @@ def _stop(code: str, message: str, event: Any) -> _Stop:
     return _Stop(code, message, mark.line + 1, mark.column + 1)
 
 
+def _misread(raw: str) -> tuple[object, str, int] | None:
+    from .yamlhelp import misread
+
+    return misread(raw, resolve_plain)
+
+
 def _build(
     get: Any,
     event: Any,
     values: dict[Path, tuple[int, int]] | None = None,
     keys: dict[Path, tuple[int, int]] | None = None,
+    notes: list[Note] | None = None,
 ) -> object:
     """Build one document's root value from parser events, without recursion.
 
     With `values` and `keys`, also record where each value and each key starts; that second,
-    slower pass runs only when a finding needs a position.
+    slower pass runs only when a finding needs a position. A plain scalar that was meant as a
+    number (`0,5`, `100000#arvio`) is read as that number, with a note, so the schema check does
+    not report it again and the rest of the file is still read.
     """
     memo: dict[str, object] = {}
     # A frame: [container, pending key, path]
@@ -110,25 +134,43 @@ def _build(
         kind = type(event)
         if kind is ScalarEvent:
             if event.tag is not None:
-                raise _stop(
-                    "SIS004", f"explicit tag '{_shown_tag(event.tag)}' is not allowed; remove it", event
-                )
+                raise _stop("SIS004", _TAG.format(_shown_tag(event.tag)), event)
             if event.anchor is not None:
-                raise _stop("SIS005", f"anchor '&{event.anchor}' is not allowed; write the value out", event)
+                raise _stop("SIS005", _ANCHOR.format(event.anchor), event)
             raw = event.value
             if event.style:
                 value: object = raw
             else:
                 value = memo.get(raw, _NO_KEY)
                 if value is _NO_KEY:
-                    value = memo[raw] = resolve_plain(raw)
+                    value = resolve_plain(raw)
+                    # Only text that starts like a number is looked at again, and it is not
+                    # remembered, so each place it is written gets its own note.
+                    if (
+                        type(value) is str
+                        and raw[0] in _NUMERIC_START
+                        and _MISREAD_MARK(raw)
+                        and (misread := _misread(raw))
+                    ):
+                        value = misread[0]
+                        if notes is not None and len(notes) < _MAX_NOTES:
+                            mark = event.start_mark
+                            same_line = event.end_mark.line == mark.line
+                            notes.append(
+                                (
+                                    "SIS103",
+                                    misread[1],
+                                    mark.line + 1,
+                                    mark.column + 1 + misread[2] * same_line,
+                                )
+                            )
+                    else:
+                        memo[raw] = value
         elif kind is MappingStartEvent or kind is SequenceStartEvent:
             if event.tag is not None and not event.implicit:
-                raise _stop(
-                    "SIS004", f"explicit tag '{_shown_tag(event.tag)}' is not allowed; remove it", event
-                )
+                raise _stop("SIS004", _TAG.format(_shown_tag(event.tag)), event)
             if event.anchor is not None:
-                raise _stop("SIS005", f"anchor '&{event.anchor}' is not allowed; write the value out", event)
+                raise _stop("SIS005", _ANCHOR.format(event.anchor), event)
             if len(stack) >= MAX_DEPTH:
                 raise _stop("SIS006", f"nesting deeper than {MAX_DEPTH} levels; flatten the data", event)
             if values is not None:
@@ -146,7 +188,12 @@ def _build(
         elif kind is MappingEndEvent or kind is SequenceEndEvent:
             value = stack.pop()[0]
         elif kind is AliasEvent:
-            raise _stop("SIS005", f"alias '*{event.anchor}' is not allowed; write the value out", event)
+            raise _stop(
+                "SIS005",
+                f"`*{event.anchor}` is an alias, a reference to a value elsewhere, which is not allowed: "
+                "write the value out",
+                event,
+            )
         else:  # pragma: no cover - libyaml emits nothing else inside a document
             raise _stop("SIS001", f"unexpected {kind.__name__}", event)
         if not stack:
@@ -169,13 +216,23 @@ def _build(
                     if isinstance(value, list)
                     else repr(value)
                 )
-                raise _stop(
+                stop = _stop(
                     "SIS012",
-                    f"key {shown} is not a string; quote it or use a list of records",
+                    f"the key {shown} is not text; put it in quotes, or use a list of records",
                     event,
                 )
+                if kind is ScalarEvent and not event.style:
+                    stop.raw = event.value
+                raise stop
             if value in container:
-                raise _stop("SIS002", f"duplicate key '{value}'; each key may appear once", event)
+                first = keys.get(frame[2] + (value,)) if keys is not None else None
+                raise _stop(
+                    "SIS002",
+                    f"the key '{value}' appears twice in this mapping"
+                    + (f" (first on line {first[0]})" if first else "")
+                    + "; each key may appear once: keep one of them",
+                    event,
+                )
             if keys is not None:
                 keys[frame[2] + (value,)] = (event.start_mark.line + 1, event.start_mark.column + 1)
             frame[1] = value
@@ -190,7 +247,7 @@ def _build(
         event = get()
 
 
-def _parse(text: str | bytes) -> object:
+def _parse(text: str | bytes, notes: list[Note] | None = None) -> object:
     """The single document of `text`; raises `_Stop` or the parser's own errors."""
     parser = CParser(text)
     get = parser.get_event
@@ -200,23 +257,74 @@ def _parse(text: str | bytes) -> object:
         raise _Stop("SIS010", "the file has no content; add the record or delete the file", 1, 1)
     if type(event) is DocumentStartEvent and (event.version or event.tags):
         raise _stop("SIS003", "a %YAML or %TAG directive is not allowed; delete the line", event)
-    root = _build(get, get())
+    root = _build(get, get(), notes=notes)
     get()  # DocumentEndEvent
     event = get()
     if type(event) is not StreamEndEvent:
-        raise _stop("SIS011", "a second YAML document ('---') is not allowed; one record per file", event)
+        raise _stop(
+            "SIS011",
+            "`---` starts a second YAML document, which is not allowed: one record per file; "
+            "delete the `---` line or move what follows into a file of its own",
+            event,
+        )
     return root
 
 
+def _decimal_comma(text: str, stop: _Stop) -> tuple[str, Note] | None:
+    """`text` with the comma of `{person_years: 0,5}` made a point, and the note that says so.
+
+    In brackets a comma separates items, so `0,5` reads as the value 0 and a key 5; when the
+    text shows a number split that way, it is read again as the number meant.
+    """
+    if stop.code != "SIS012" or stop.raw is None:
+        return None
+    from .yamlhelp import flow_comma, line_offsets, number
+
+    offsets = line_offsets(text)
+    if stop.line > len(offsets):
+        return None
+    start = offsets[stop.line - 1]
+    end = offsets[stop.line] if stop.line < len(offsets) else len(text)
+    found = flow_comma(text[start:end], stop.column - 1, stop.raw)
+    comma = start + stop.column - 2
+    if found is None or text[comma] != ",":
+        return None
+    written, column = found
+    fixed = re.sub("[ \u00a0\u202f]", "", written).replace(",", ".")
+    patched = text[:comma] + "." + text[comma + 1 :]
+    return patched, ("SIS103", number(written, fixed), stop.line, column + 1)
+
+
 def _positions(text: str) -> tuple[dict[Path, tuple[int, int]], dict[Path, tuple[int, int]]]:
-    values: dict[Path, tuple[int, int]] = {}
-    keys: dict[Path, tuple[int, int]] = {}
-    parser = CParser(text)
-    get = parser.get_event
-    get()
-    get()
-    _build(get, get(), values, keys)
-    return values, keys
+    for _ in range(_MAX_REREADS + 1):
+        values: dict[Path, tuple[int, int]] = {}
+        keys: dict[Path, tuple[int, int]] = {}
+        parser = CParser(text)
+        get = parser.get_event
+        get()
+        get()
+        try:
+            _build(get, get(), values, keys)
+        except _Stop as stop:
+            # The same second reading as `parse`, so positions match the data it gave.
+            reread = _decimal_comma(text, stop)
+            if reread is None:
+                raise
+            text = reread[0]
+            continue
+        return values, keys
+    raise ValueError("too many decimal commas in brackets")
+
+
+def _second_look(text: str) -> _Stop | None:
+    """The stop of a positions pass, whose message can name where a duplicate key came first."""
+    try:
+        _positions(text)
+    except _Stop as stop:
+        return stop
+    except Exception:
+        return None
+    return None
 
 
 @dataclass(frozen=True)
@@ -260,14 +368,30 @@ def _line_col(text: str, index: int) -> tuple[int, int]:
 
 def parse(path: str, raw: bytes, max_bytes: int = MAX_BYTES) -> Document:
     """Read one file's bytes; never raises on any input."""
+    notes: list[Note] = []
+    commas: list[Note] = []
 
     def fail(code: str, message: str, line: int | None = 1, column: int | None = 1) -> Document:
-        return Document(path, None, (make(code, message, path, line, column),))
+        # What was noted before the stop is reported too: one mistake does not hide another.
+        earlier = {(n[2], n[3]): n for n in (*notes, *commas)}
+        return Document(
+            path,
+            None,
+            (
+                *(
+                    make(c, m, path, ln, col)
+                    for c, m, ln, col in sorted(earlier.values(), key=lambda n: n[2:])
+                ),
+                make(code, message, path, line, column),
+            ),
+        )
 
     if len(raw) > max_bytes:
         return fail("SIS007", f"file is {len(raw):,} bytes, over the {max_bytes:,}-byte limit; split it")
     if raw.startswith(codecs.BOM_UTF8):
-        return fail("SIS009", "the file starts with a byte order mark; save it as UTF-8 without BOM")
+        return fail(
+            "SIS009", "the file starts with an invisible byte order mark (BOM); save it as UTF-8 without BOM"
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -280,21 +404,51 @@ def parse(path: str, raw: bytes, max_bytes: int = MAX_BYTES) -> Document:
             raw.count(b"\n", 0, start) + 1,
             column,
         )
+    source: str | bytes = raw
     try:
-        # The bytes, already known to be UTF-8: libyaml reads them without a copy (15% faster).
-        root = _parse(raw)
+        while True:
+            notes.clear()
+            try:
+                # The bytes, already known to be UTF-8: libyaml reads them without a copy (15% faster).
+                root = _parse(source, notes)
+                break
+            except _Stop as stop:
+                reread = _decimal_comma(text, stop) if len(commas) < _MAX_REREADS else None
+                if reread is None:
+                    raise
+                text, note = reread
+                source = text
+                commas.append(note)
     except _Stop as stop:
-        return fail(stop.code, stop.message, stop.line, stop.column)
+        message = stop.message
+        if stop.code in ("SIS004", "SIS005"):
+            from .yamlhelp import special_value
+
+            message = special_value(text, stop.line, stop.column, message)
+        elif stop.code == "SIS002":
+            again = _second_look(text)
+            message = again.message if again is not None and again.code == "SIS002" else message
+        return fail(stop.code, message, stop.line, stop.column)
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or error.context or "invalid YAML"
         where = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         if "nesting depth" in problem:
             return fail("SIS006", f"nesting deeper than {MAX_DEPTH} levels; flatten the data", *where)
-        return fail("SIS001", f"YAML syntax error: {problem}", *where)
+        from .yamlhelp import explain
+
+        return fail(*explain(text, error.problem, error.problem_mark, error.context, error.context_mark))
     except ReaderError as error:
         line, column = _line_col(text, min(error.position, len(text)))
-        return fail("SIS001", f"character {error.character!r} is not allowed: {error.reason}", line, column)
+        char = error.character
+        shown = f"U+{char if isinstance(char, int) else ord(char):04X}"
+        return fail(
+            "SIS001",
+            f"an invisible control character ({shown}) is here, often pasted in from another program; "
+            "delete it",
+            line,
+            column,
+        )
     except Exception as error:
         return fail(
             "SIS001", f"the YAML parser could not read this file ({type(error).__name__}); check its syntax"
@@ -302,5 +456,25 @@ def parse(path: str, raw: bytes, max_bytes: int = MAX_BYTES) -> Document:
     if root is None:
         return fail("SIS010", "the file has no content; add the record or delete the file")
     if not isinstance(root, dict):
-        return fail("SIS014", "the top level must be a mapping of keys to values")
-    return Document(path, root, (), text)
+        if isinstance(root, str) and (glued := re.match(r"([\w-]+):(\S.*)\Z", root)):
+            return fail(
+                "SIS014",
+                f"a space is missing after ':' in `{root[:40]}`; YAML needs a space after a key's colon: "
+                f"{glued.group(1)}: {glued.group(2)[:40]}",
+            )
+        return fail(
+            "SIS014", "the top level must be keys with values (`key: value`), not a single value or a list"
+        )
+    if not notes and not commas:
+        return Document(path, root, (), text)
+    found = {(line, column): (code, message) for code, message, line, column in notes}
+    found.update({(line, column): (code, message) for code, message, line, column in commas})
+    return Document(
+        path,
+        root,
+        tuple(
+            make(code, message, path, line, column)
+            for (line, column), (code, message) in sorted(found.items())
+        ),
+        raw.decode("utf-8"),
+    )
