@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..atomic import OutputError, explain, publish
 from ..errors import UsageError
 from ..findings import exit_code
 from ..models import LANGUAGES
@@ -56,6 +57,13 @@ def formats(given: str) -> set[str]:
 
 def _check_out(out: Path, root: Path) -> None:
     """Refuse an output folder whose replacement would lose files that sisturva did not make."""
+    try:
+        _check_out_folder(out, root)
+    except OSError as error:
+        raise OutputError(f"--out {out}: cannot read it: {explain(error)}") from None
+
+
+def _check_out_folder(out: Path, root: Path) -> None:
     if out.is_symlink():
         raise UsageError(f"--out {out}: is a symbolic link; give the folder it points to")
     target = out.absolute().resolve()
@@ -200,8 +208,11 @@ def _render(loaded: Loaded, out: str, lang: str | None, parts: set[str], use_cac
     page_env: tuple[jinja2.Environment, dict[str, Any]] | None = None
     site_files: dict[str, bytes] = {}
     if "site" in parts:
-        override = loaded.root / (strategy.settings.templates or "templates")
-        folder = override if override.is_dir() else None
+        from ..publish.templates import overrides
+
+        # Refused (exit 2) when the setting or the folder leads outside the repository.
+        own = overrides(loaded.root, strategy.settings.templates)
+        folder = own.folder if own is not None else None
         changes = site.recent_changes(loaded.root)
         versions = site.versions(loaded.root)
         reused = None
@@ -215,7 +226,7 @@ def _render(loaded: Loaded, out: str, lang: str | None, parts: set[str], use_cac
         if reused is not None:
             files.update(reused)
         else:
-            env = site.environment(folder, keep_compiled=use_cache)
+            env = site.environment(own, keep_compiled=use_cache)
             extras = site.Extras(
                 status=picture(),
                 alignment=site.Alignment(strategy),
@@ -254,7 +265,7 @@ def _render(loaded: Loaded, out: str, lang: str | None, parts: set[str], use_cac
             memo.remember_all(keys["site"], site_files)
     files[MARKER] = b"This folder is written by `sisturva render` and replaced as a whole on each run.\n"
 
-    done = site.publish(out_path, files, memo.unchanged(files) if memo is not None else ())
+    done = publish(out_path, files, memo.unchanged(files) if memo is not None else ())
     if memo is not None:
         memo.save()  # only once the pages it names are in place
     shown = os.path.relpath(out_path) if not out_path.is_absolute() else str(out_path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
@@ -27,7 +28,10 @@ def collect(path: str | None, strict: bool = False, use_cache: bool = True) -> t
     root: Path = find_root(path)
     absolute = bool(path) and os.path.isabs(str(path))
     results = cache.Store(cache.store_name("validate", root), enabled=use_cache)
-    stat_key, trusted = cache.stamp_key(root, absolute, (strict,)) if use_cache else ("", False)
+    # The year is part of the answer: an observation for next year is in the future until then.
+    this_year = datetime.date.today().year
+    options = (strict, this_year)
+    stat_key, trusted = cache.stamp_key(root, absolute, options) if use_cache else ("", False)
     if stat_key:
         # Nothing touched since the last run: the answer without reading a file.
         known = results.get(stat_key)
@@ -35,7 +39,7 @@ def collect(path: str | None, strict: bool = False, use_cache: bool = True) -> t
         if found is not None:
             return found
     files = read_tree(root, absolute=absolute)
-    key = cache.content_key(files, (strict,))
+    key = cache.content_key(files, options)
     found = _cached(results, key)
     if found is not None:
         if stat_key and trusted:
@@ -43,7 +47,8 @@ def collect(path: str | None, strict: bool = False, use_cache: bool = True) -> t
             results.save()
         return found
     # Only now the models and the parser: an unchanged tree needs neither.
-    from ..repository import bulk, parse_sources
+    from ..checks import run_all
+    from ..repository import added_order, bulk, parse_sources
     from ..strategy import build
     from ..summary import line
 
@@ -51,9 +56,10 @@ def collect(path: str | None, strict: bool = False, use_cache: bool = True) -> t
     docs = parse_sources(files, store)
     written = store.save_beside()
     with bulk():
-        strategy = build(docs)
+        strategy = build(docs, history=added_order(root))
+        # Every rule that can fail the strategy, the alignment with budget plans included.
+        findings = run_all(strategy, this_year)
     written()
-    findings = list(strategy.findings)
     if strict:
         findings = strictened(findings)
     summary = line(strategy, len(files))
@@ -72,7 +78,10 @@ def collect(path: str | None, strict: bool = False, use_cache: bool = True) -> t
 
 def run(path: str | None, fmt: str, strict: bool, use_cache: bool, color: bool) -> Outcome:
     """Validate and present the findings in `fmt`."""
+    from ..publish.templates import problems
+
     findings, summary = collect(path, strict, use_cache)
+    findings += problems(find_root(path), bool(path) and os.path.isabs(str(path)))  # not cached: a few stats
     if fmt == "text":
         from ..reports.findings import text
 

@@ -17,7 +17,7 @@ from jinja2.bccache import Bucket, BytecodeCache
 from ..cache import cache_dir, code_stamp
 
 FOLDER = "templates"
-MAGIC = b"sisturva-jinja-1\n"
+MAGIC = b"sisturva-jinja-2\n"
 MAX_FILES = 400
 """Beyond this many compiled templates, the oldest are removed when a new one is written."""
 
@@ -26,13 +26,12 @@ def salt(env: jinja2.Environment, lang: str, default: str) -> str:
     """What besides a template's own source decides its compiled code in an environment.
 
     Jinja folds filters with constant arguments as it compiles (`"nav.home"|t` becomes the text), so
-    the code depends on the language, the interface strings (part of the code stamp), the record
+    the code depends on the language, the message catalogue (its digest), the record
     language shown by default, Babel's formats and the environment's class: a sandbox compiles its
     operators differently, so a sandboxed template never runs code compiled for the plain one.
     """
-    from .messages import MESSAGES
+    from .. import catalogue
     from .reuse import library_versions
-    from .site_strings import STRINGS
 
     digest = hashlib.sha256()
     for part in (
@@ -42,8 +41,7 @@ def salt(env: jinja2.Environment, lang: str, default: str) -> str:
         f"{type(env).__module__}.{type(env).__qualname__}",
         lang,
         default,
-        repr(sorted(STRINGS.items())),
-        repr(sorted(MESSAGES.items())),
+        catalogue.digest(),
     ):
         digest.update(part.encode("utf-8") + b"\0")
     return digest.hexdigest()
@@ -77,20 +75,29 @@ class CompiledTemplates(BytecodeCache):
         return self.folder / f"{bucket.key}.jinja"
 
     def load_bytecode(self, bucket: Bucket) -> None:
-        """Fill `bucket` from its file when the file is ours and whole."""
+        """Fill `bucket` from its file when the file is ours: whole, and sealed with our cache key.
+
+        Loading bytecode runs it, so a file is loaded only when its keyed digest (see
+        `cache.tag`) proves this user's sisturva wrote it; a file planted in a shared or restored
+        cache folder is compiled again instead.
+        """
+        from ..cache import TAG_BYTES, authentic, cache_key
+
+        path = self._path(bucket)
         try:
-            with open(self._path(bucket), "rb") as handle:
+            with open(path, "rb") as handle:
                 info = os.fstat(handle.fileno())
                 if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
                     return  # written by another user: not ours to run
                 content = handle.read()
         except OSError:
             return
-        head = len(MAGIC) + 32
+        head = len(MAGIC) + TAG_BYTES
         if len(content) < head or not content.startswith(MAGIC):
             return
+        key = cache_key()
         payload = content[head:]
-        if hashlib.sha256(payload).digest() != content[len(MAGIC) : head]:
+        if key is None or not authentic(key, path.name, payload, content[len(MAGIC) : head]):
             return
         try:
             code = marshal.loads(payload)
@@ -100,17 +107,21 @@ class CompiledTemplates(BytecodeCache):
             bucket.code = code
 
     def dump_bytecode(self, bucket: Bucket) -> None:
-        """Write `bucket`'s code atomically; a read-only or full cache folder only costs speed."""
-        if bucket.code is None:
+        """Write `bucket`'s code atomically, sealed with our cache key; a read-only or full cache folder only costs speed."""
+        from ..cache import cache_key, tag
+
+        key = cache_key()
+        if bucket.code is None or key is None:
             return
         payload = marshal.dumps(bucket.code)
+        path = self._path(bucket)
         temp = ""
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, temp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
             with os.fdopen(fd, "wb") as handle:
-                handle.write(MAGIC + hashlib.sha256(payload).digest() + payload)
-            os.replace(temp, self._path(bucket))
+                handle.write(MAGIC + tag(key, path.name, payload) + payload)
+            os.replace(temp, path)
             temp = ""
             self._prune()
         except OSError:

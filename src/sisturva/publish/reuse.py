@@ -70,7 +70,7 @@ def site_key(
     the languages and downloads, the change log and the versions from git, and today's date, from
     which the monitoring picture takes its reference year.
     """
-    from .site import PACKAGED_TEMPLATES
+    from .templates import PACKAGED_TEMPLATES
 
     folders = [PACKAGED_TEMPLATES] if override is None else [override, PACKAGED_TEMPLATES]
     return digest(
@@ -130,7 +130,7 @@ class Digests:
         With the strategy's `files` and its repository's `root`, the commitments' digests are kept in
         the cache by their file's content, so only the commitments of changed files are serialised.
         """
-        from .site import Records
+        from .views import Records
 
         return cls(
             records=digest(fingerprint(Records.of(strategy))),

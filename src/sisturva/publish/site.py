@@ -7,49 +7,37 @@ import datetime
 import functools
 import gc
 import os
-import shutil
-import stat
 import subprocess
-import tempfile
-import traceback
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
 from .. import forking
 from ..align import YearFigures
-from ..errors import SisturvaError, TemplateError
+from ..errors import TemplateError
 from ..models import (
     Commitment,
     Goal,
     Indicator,
     Organisation,
     Period,
-    Phenomenon,
     Priority,
-    Settings,
-    StrategyDoc,
     Text,
 )
 from ..status import GoalStatus, IndicatorStatus, PriorityStatus, Status
 from ..strategy import Strategy
-from . import svg
+from . import svg, templates
 from .messages import localized
 from .reuse import KeepRow, Kept, Rows, templates_digest
+from .templates import PACKAGED_TEMPLATES, Overrides
+from .views import RecordIndex, Records, view
 
-# Templates ship beside the package in a source checkout, or inside it when installed from a wheel.
-_HERE = Path(__file__).resolve().parent
-PACKAGED_TEMPLATES = next(
-    (p for p in (_HERE.parent / "templates", _HERE.parents[2] / "templates") if (p / "base.html").is_file()),
-    _HERE.parents[2] / "templates",
-)
 STATIC_FILES = ("style.css",)
 LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
 # How a page in one language says that a text is shown in another: FALLBACK[page][shown].
@@ -159,48 +147,6 @@ class Monitoring:
             indicators={i.indicator: i for i in status.indicators},
             verdicts=VERDICTS,
         )
-
-
-@dataclass(frozen=True)
-class Records:
-    """What a record page may read of the strategy: every record but commitments and budget plans.
-
-    Organisation, indicator and phenomenon pages see this in place of the whole strategy (`s`), so
-    a page can only show what its reuse key covers; a template reaching for more fails loudly.
-    """
-
-    settings: Settings
-    strategy: StrategyDoc | None
-    organisations: Mapping[str, Organisation]
-    phenomena: Mapping[str, Phenomenon]
-    indicators: Mapping[str, Indicator]
-    priorities: Mapping[str, Priority]
-    goals: Mapping[str, Goal]
-    goal_priority: Mapping[str, str]
-
-    @classmethod
-    def of(cls, strategy: Strategy) -> Records:
-        """The records of `strategy` that every record page may read."""
-        return _view(cls, strategy)
-
-
-_V = TypeVar("_V")
-
-
-def _view(cls: type[_V], source: object) -> _V:
-    """An instance of the dataclass `cls` holding the like-named attributes of `source`."""
-    return cls(**{f.name: getattr(source, f.name) for f in fields(cls)})  # type: ignore[arg-type]
-
-
-@dataclass(frozen=True)
-class RecordIndex:
-    """The reverse references a record page may read: those among `Records` (not commitments by goal)."""
-
-    priorities: tuple[Priority, ...]
-    goals_by_indicator: Mapping[str, tuple[Goal, ...]]
-    phenomena_by_indicator: Mapping[str, tuple[str, ...]]
-    priorities_by_phenomenon: Mapping[str, tuple[str, ...]]
-    organisations: tuple[Organisation, ...]
 
 
 @dataclass(frozen=True)
@@ -335,6 +281,8 @@ class Helpers:
     t: Callable[[str], str]
     tf: Callable[..., str]
     """An interface string with `{name}` fields filled in."""
+    tn: Callable[..., str]
+    """An interface string in the plural form a count takes (`1 tavoite`, `2 tavoitetta`)."""
     number: Callable[[Decimal | int], str]
     money: Callable[[Decimal], str]
     date: Callable[[Any], str]
@@ -456,7 +404,7 @@ class Helpers:
 def helpers(strategy: Strategy, lang: str, keep_row: KeepRow | None = None) -> Helpers:
     """The template helpers for pages in `lang`: Babel's formats of the language."""
     from .. import locale
-    from .site_strings import translate
+    from .site_strings import translate, translate_plural
 
     # Babel takes ~0.1 ms a number; a site repeats the same few thousand values, so keep each once.
     # Equal values format alike (1 and 1.0 both as `1`), so the value itself is the key.
@@ -475,12 +423,16 @@ def helpers(strategy: Strategy, lang: str, keep_row: KeepRow | None = None) -> H
     def tf(key: str, **values: object) -> str:
         return translate(key, lang).format(**values)
 
+    def tn(key: str, count: int, **values: object) -> str:
+        return translate_plural(key, lang, count, **{"n": number(count), **values})
+
     return Helpers(
         strategy=strategy,
         lang=lang,
         default=strategy.settings.languages[0],
         t=t,
         tf=tf,
+        tn=tn,
         number=number,
         money=money,
         date=lambda value: locale.date(value, lang),
@@ -488,70 +440,17 @@ def helpers(strategy: Strategy, lang: str, keep_row: KeepRow | None = None) -> H
     )
 
 
-def environment(override: Path | None = None, keep_compiled: bool = False) -> jinja2.Environment:
-    """Jinja with autoescape and strict undefined; a repository's own templates run sandboxed.
+def environment(override: Overrides | Path | None = None, keep_compiled: bool = False) -> jinja2.Environment:
+    """The templates' environment (`templates.environment`): a repository's own come first, sandboxed.
 
     With `keep_compiled`, compiled templates are kept in the user's cache folder for the next run.
     """
-    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(PACKAGED_TEMPLATES)]
-    sandboxed = override is not None and override.is_dir()
-    if sandboxed:
-        assert override is not None
-        loaders.insert(0, jinja2.FileSystemLoader(override))
-    env_class = ImmutableSandboxedEnvironment if sandboxed else jinja2.Environment
-    env = env_class(
-        loader=jinja2.ChoiceLoader(loaders),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        auto_reload=False,
-        keep_trailing_newline=True,
-    )
+    env = templates.environment(override)
     if keep_compiled:
         from .bytecode import CompiledTemplates, salt
 
         env.bytecode_cache = CompiledTemplates(salt(env, "", ""))
     return env
-
-
-def _where(path: str) -> str:
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return path
-    return path if rel.startswith("..") else rel
-
-
-def _template_error(error: BaseException) -> TemplateError | None:
-    """`template:line: message` from a Jinja error, found in the rewritten traceback.
-
-    None when no template is to blame: the error came from our own code, a bug to show as it is.
-    """
-    message = getattr(error, "message", None) or str(error) or type(error).__name__
-    if isinstance(error, jinja2.TemplateSyntaxError):
-        name = error.filename or error.name or "template"
-        return TemplateError(f"{_where(name)}:{error.lineno}: {message}")
-    if isinstance(error, jinja2.TemplateNotFound):
-        message = f"template {error.name} not found"
-    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith((".html", ".md"))]
-    if frames:
-        frame = frames[-1]
-        return TemplateError(f"{_where(frame.filename)}:{frame.lineno}: {message}")
-    if isinstance(error, jinja2.TemplateError):
-        return TemplateError(f"template: {message}")
-    return None
-
-
-def _raise_template_error(error: BaseException) -> NoReturn:
-    found = _template_error(error)
-    if found is None:
-        raise error
-    raise found from None
-
-
-# Errors a template can cause by itself (an undefined name, a sandbox refusal, a bad filter call).
-_TEMPLATE_FAULTS = (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, LookupError, AttributeError)
 
 
 @dataclass(frozen=True)
@@ -574,7 +473,7 @@ def _pages(strategy: Strategy, common: Mapping[str, Any], narrow: bool) -> Itera
     extras: Extras = common["extras"]
     mon: Monitoring = common["mon"]
     records = Records.of(strategy)
-    record_idx = _view(RecordIndex, idx)
+    record_idx = view(RecordIndex, idx)
     narrowed = {"s": records, "idx": record_idx}
     downloads = Downloads(documents=extras.documents, data=extras.data)
     yield _Page("index.html", "index.html", {})
@@ -679,8 +578,12 @@ def render_data_pages(
     `common`: what `render` gave every page.
     """
     page = _Page("data.html", "data.html", {"files": list(names)})
-    prepared = {lang: language(env, strategy, common, lang) for lang in langs}
-    return _render_jobs(prepared, [(lang, page) for lang in langs])
+
+    def pages() -> dict[str, bytes]:
+        prepared = {lang: language(env, strategy, common, lang) for lang in langs}
+        return _render_jobs(prepared, [(lang, page) for lang in langs])
+
+    return templates.isolated(pages) if env.sandboxed else pages()
 
 
 def _reuse(
@@ -700,8 +603,8 @@ def _reuse(
     # The run's languages (in order: the language links of every page) and its downloads.
     langs = list(dict.fromkeys(lang for lang, _ in jobs))
     shared = [",".join(langs), fingerprint(dict(extras.documents)).decode(), str(extras.data)]
-    templates = templates_digest(PACKAGED_TEMPLATES)
-    prefixes = {lang: digest(environment_digest(templates, lang, shared), digests.records) for lang in langs}
+    packaged = templates_digest(templates.PACKAGED_TEMPLATES)
+    prefixes = {lang: digest(environment_digest(packaged, lang, shared), digests.records) for lang in langs}
     reads: dict[str, str] = {}
     keys: dict[str, str] = {}
     reused: dict[str, bytes] = {}
@@ -733,8 +636,21 @@ def render(
     render left), record pages whose inputs did not change since then are taken from the output
     folder rather than rendered, and so are the rows of commitment tables. A repository's own
     templates may read anything, so with them every page sees the whole strategy and is rendered
-    each time.
+    each time, in one worker process under the limits of `templates.isolated`.
     """
+    if env.sandboxed:
+        return templates.isolated(functools.partial(_render_site, strategy, langs, env, extras, common, kept))
+    return _render_site(strategy, langs, env, extras, common, kept)
+
+
+def _render_site(
+    strategy: Strategy,
+    langs: Sequence[str],
+    env: jinja2.Environment,
+    extras: Extras,
+    common: Mapping[str, Any],
+    kept: Kept | None,
+) -> dict[str, bytes]:
     narrow = not env.sandboxed
     pages = list(_pages(strategy, common, narrow))
     every: list[_Job] = [(lang, page) for lang in langs for page in pages]
@@ -750,19 +666,19 @@ def render(
         extras.alignment.prefetch(
             {page.values["org"].id for _, page in jobs if page.template == "organisation.html"}
         )
-    workers = _workers(len(jobs))
+    # The worker of a repository's own templates forks no more processes: its limits and its CPU
+    # timer would not carry over to them.
+    workers = 1 if env.sandboxed else _workers(len(jobs))
     # Each language's templates are compiled once, here, before any worker starts (Jinja folds
     # `"key"|t` into the language's text as it compiles, so compiled code differs by language).
     prepared = {
         lang: language(env, strategy, common, lang, rows.keeper(prefixes[lang]) if rows else None)
         for lang in langs
     }
-    try:
+    with templates.blame():
         for lang, (lang_env, _) in prepared.items():
             for name in sorted({page.template for job_lang, page in jobs if job_lang == lang}):
                 lang_env.get_template(name)
-    except _TEMPLATE_FAULTS as error:
-        _raise_template_error(error)
     was_enabled = gc.isenabled()
     gc.disable()  # templates build many short-lived acyclic objects; collecting them costs ~10 %
     try:
@@ -778,11 +694,9 @@ def render(
         for share, collect in zip(range(1, workers), pending, strict=True):
             result = collect()
             files.update(result if result is not None else _render_jobs(prepared, jobs[share::workers]))
-        try:
+        with templates.blame():
             chooser_env, chooser_base = language(env, strategy, common, strategy.settings.languages[0])
             chooser = chooser_env.get_template("languages.html").render(chooser_base)
-        except _TEMPLATE_FAULTS as error:
-            _raise_template_error(error)
     finally:
         if was_enabled:
             gc.enable()
@@ -796,7 +710,7 @@ def render(
     ordered = {f"{lang}/{page.here}": files[f"{lang}/{page.here}"] for lang, page in every}
     ordered["index.html"] = chooser.encode("utf-8")
     for name in STATIC_FILES:
-        ordered[name] = _static(env, name)
+        ordered[name] = templates.static(env, name)
     return ordered
 
 
@@ -825,6 +739,7 @@ def language(
     lang_env.filters = {
         **env.filters,
         "t": h.t,
+        "tn": h.tn,
         "tx": h.tx,
         "txt": h.txt,
         "number": h.number,
@@ -857,7 +772,7 @@ _Prepared = Mapping[str, tuple[jinja2.Environment, dict[str, Any]]]
 def _render_jobs(prepared: _Prepared, jobs: Sequence[_Job]) -> dict[str, bytes]:
     """Render the (language, page) jobs; a template's fault becomes a `TemplateError`."""
     files: dict[str, bytes] = {}
-    try:
+    with templates.blame():
         for lang, page in jobs:
             lang_env, base = prepared[lang]
             template = lang_env.get_template(page.template)
@@ -867,8 +782,6 @@ def _render_jobs(prepared: _Prepared, jobs: Sequence[_Job]) -> dict[str, bytes]:
                 del context[name]
             html = template.render(context)
             files[f"{lang}/{page.here}"] = html.encode("utf-8")
-    except _TEMPLATE_FAULTS as error:
-        _raise_template_error(error)
     return files
 
 
@@ -905,19 +818,6 @@ def _fork_render(
 def in_background(work: Callable[[], bytes], big: bool) -> Callable[[], bytes]:
     """Start `work` (a document or data bundle) in a forked process when `big`; call the result to get it."""
     return forking.in_background(work, big, bytes)
-
-
-def _static(env: jinja2.Environment, name: str) -> bytes:
-    """A static file from the first template folder that has it (a repository may override it)."""
-    loader = env.loader
-    assert isinstance(loader, jinja2.ChoiceLoader)
-    for sub in loader.loaders:
-        assert isinstance(sub, jinja2.FileSystemLoader)
-        for folder in sub.searchpath:
-            path = Path(folder) / name
-            if path.is_file():
-                return path.read_bytes()
-    raise TemplateError(f"{name}: not found in the templates")
 
 
 def _git(root: Path, *args: str) -> str | None:
@@ -965,99 +865,8 @@ def versions(root: Path) -> tuple[Change, ...]:
     return tuple(found)
 
 
-@dataclass(frozen=True)
-class Written:
-    """What publishing changed in the output folder."""
-
-    written: int
-    kept: int
-    removed: int
-
-
-class OutputError(SisturvaError):
-    """The output folder could not be written."""
-
-
-def publish(out: Path, files: Mapping[str, bytes], unchanged: Collection[str] = ()) -> Written:
-    """Put `files` in place as the whole content of `out`, atomically and touching only changed files.
-
-    A new folder is filled beside `out`; files whose bytes are unchanged are hard-linked from the old
-    output rather than rewritten, so their modification times stay; then the new folder replaces the old.
-    A failure before the swap leaves `out` exactly as it was. `unchanged` names files the caller has
-    just read from `out` and found to hold these bytes: they are linked without being read again.
-    """
-    out = out.absolute()
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"{out}: exists and is not a folder; give a folder for --out")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    written = kept = 0
-    try:
-        # Plain string paths: pathlib's objects cost more than the system calls for 2,000 files.
-        made: set[str] = set()
-        base, new = str(out), str(staging)
-        for rel, content in files.items():
-            target = os.path.join(new, rel)
-            parent = os.path.dirname(target)
-            if parent not in made:
-                os.makedirs(parent, exist_ok=True)
-                made.add(parent)
-            old = os.path.join(base, rel)
-            if (rel in unchanged and not os.path.islink(old)) or _same(old, content):
-                try:
-                    os.link(old, target)
-                    kept += 1
-                    continue
-                except OSError:
-                    pass
-            with open(target, "wb") as handle:
-                handle.write(content)
-            written += 1
-        removed = len(_files(out) - set(files)) if out.is_dir() else 0
-        _swap(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return Written(written, kept, removed)
-
-
-def _same(path: str, content: bytes) -> bool:
-    try:
-        info = os.lstat(path)
-        if stat.S_ISLNK(info.st_mode) or info.st_size != len(content):
-            return False
-        with open(path, "rb") as handle:
-            return handle.read() == content
-    except OSError:
-        return False
-
-
-def _files(folder: Path) -> set[str]:
-    found: set[str] = set()
-    for parent, _, names in os.walk(folder):
-        rel = os.path.relpath(parent, folder).replace(os.sep, "/")
-        found.update(name if rel == "." else f"{rel}/{name}" for name in names)
-    return found
-
-
-def _swap(staging: Path, out: Path) -> None:
-    """Move the staging folder to `out`; the old content goes only after the new is in place."""
-    os.chmod(staging, 0o755)
-    if not out.exists():
-        os.rename(staging, out)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
-    os.rmdir(old)
-    os.rename(out, old)
-    try:
-        os.rename(staging, out)
-    except OSError:
-        os.rename(old, out)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-
-
 __all__ = [
+    "PACKAGED_TEMPLATES",
     "Alignment",
     "Change",
     "Extras",
@@ -1070,7 +879,6 @@ __all__ = [
     "in_background",
     "index",
     "monitoring",
-    "publish",
     "recent_changes",
     "render",
     "render_data_pages",
