@@ -282,6 +282,10 @@ def test_change_log_lists_recent_commits(repo: Path, tmp_path: Path, cached: boo
     changes = (out / "fi/changes.html").read_text(encoding="utf-8")
     assert "Painopiste &lt;p1&gt; lisätty" in changes
     assert "Hyväksytyt versiot" not in changes
+    git(repo, "tag", "bookmark")  # a lightweight tag records no approval
+    assert render(repo, out) == 0
+    changes = (out / "fi/changes.html").read_text(encoding="utf-8")
+    assert "Hyväksytyt versiot" not in changes and "bookmark" not in changes
     git(repo, "tag", "-a", "v2021.1", "-m", "Yhteistyöryhmä hyväksyi <2021>")
     assert render(repo, out) == 0
     changes = (out / "fi/changes.html").read_text(encoding="utf-8")

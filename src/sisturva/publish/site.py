@@ -849,19 +849,25 @@ def recent_changes(root: Path, limit: int = 50) -> tuple[Change, ...] | None:
 
 
 def versions(root: Path) -> tuple[Change, ...]:
-    """Approved versions: the repository's tags, newest first, with their date and message."""
+    """Approved versions: the repository's annotated tags, newest first, with their date and message.
+
+    A lightweight tag records no approval (no date, no message, no tagger): anyone's bookmark, it
+    is not listed.
+    """
     out = _git(
         root,
         "for-each-ref",
         "--sort=-creatordate",
-        "--format=%(refname:short)%1f%(creatordate:short)%1f%(contents:subject)",
+        "--format=%(objecttype)%1f%(refname:short)%1f%(creatordate:short)%1f%(contents:subject)",
         "refs/tags",
     )
     found = []
     for row in (out or "").splitlines():
-        name, _, rest = row.partition("\x1f")
+        kind, _, rest = row.partition("\x1f")
+        name, _, rest = rest.partition("\x1f")
         date, _, subject = rest.partition("\x1f")
-        found.append(Change(name, date, subject))
+        if kind == "tag":
+            found.append(Change(name, date, subject))
     return tuple(found)
 
 
