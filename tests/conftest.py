@@ -37,7 +37,7 @@ MINIMAL: dict[str, str] = {
         "title: Turvallisuuden tunne\n"
         "status: active\n"
         "period: {start: 2021}\n"
-        "group: {members: [sm, poliisihallitus]}\n"
+        "group: {chair: sm, members: [poliisihallitus]}\n"
         "goals:\n"
         "  - id: p1-g1\n"
         "    title: Luottamus säilyy\n"

@@ -126,6 +126,8 @@ FILES: dict[str, str] = {
         "    name: \"=cmd|' /C calc'!A0\"\n"
         "    amounts:\n"
         "      - {year: 2022, euros: 1}\n"
+        "person_years:\n"
+        "  - {year: 2022, available: 2}\n"
     ),
 }
 

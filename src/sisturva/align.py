@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from .documents import Path
 from .findings import Finding, did_you_mean, make
-from .models import Budget, Commitment, Period, Text
+from .models import Budget, BudgetLine, Commitment, Period, Text
 from .strategy import Strategy
 
 ZERO = Decimal(0)
@@ -152,6 +152,11 @@ def covers(period: Period, year: int) -> bool:
     return period.start <= year and (period.end is None or year <= period.end)
 
 
+def span(period: Period) -> str:
+    """`2022–2025`, or `2022 onwards` for a period without an end."""
+    return f"{period.start}–{period.end}" if period.end is not None else f"{period.start} onwards"
+
+
 def _name(strategy: Strategy, org: str) -> Text:
     known = strategy.organisations.get(org)
     if known is None:
@@ -159,13 +164,36 @@ def _name(strategy: Strategy, org: str) -> Text:
     return known.short_name or known.name
 
 
+FI_GROUP = "\u00a0"
+"""Finnish digit grouping (a no-break space), as Babel's locale data has it; a test compares them."""
+FI_DECIMAL = ","
+FI_EURO = "\u00a0€"
+
+
+def _fi_digits(value: Decimal, places: int | None) -> str:
+    """A non-negative number written the Finnish way, without loading Babel (`validate` never does)."""
+    if places is None:
+        text = format(value, ",f")
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+    else:
+        text = format(value.quantize(Decimal(1).scaleb(-places), ROUND_HALF_EVEN), f",.{places}f")
+    return text.replace(",", "\0").replace(".", FI_DECIMAL).replace("\0", FI_GROUP)
+
+
 def _money(amount: Decimal) -> str:
+    """Euros in a finding's message, as `locale.format_money(amount, "fi")` writes them."""
+    if amount >= 0 and amount.is_finite():
+        return _fi_digits(amount, 0 if amount == amount.to_integral_value() else 2) + FI_EURO
     from .locale import format_money
 
     return format_money(amount, "fi")
 
 
 def _number(value: Decimal) -> str:
+    """A number in a finding's message, as `locale.format_number(value, "fi")` writes it."""
+    if value >= 0 and value.is_finite():
+        return _fi_digits(value, None)
     from .locale import format_number
 
     return format_number(value, "fi")
@@ -259,7 +287,10 @@ class _Org:
         # A plan whose file failed validation is unknown, not absent: plan rules stay quiet then.
         self.plan_broken = self.plan is None and org in strategy.broken.get("budgets", frozenset())
         self.items = [c for c in strategy.commitments.get(org, ()) if c.status != "cancelled"]
-        self.lines = {line.id: line for line in self.plan.lines} if self.plan else {}
+        # A line written twice (SIS202) counts as first written, as validation reports the second.
+        self.lines: dict[str, BudgetLine] = {}
+        for line in self.plan.lines if self.plan else ():
+            self.lines.setdefault(line.id, line)
         # (line, year) → uses by commitment, euros and person-years.
         self.euros: dict[tuple[str, int], list[tuple[str, Decimal]]] = {}
         self.work: dict[int, list[tuple[str, Decimal]]] = {}
@@ -389,6 +420,7 @@ class _Org:
                     self.org,
                     ("years",),
                 )
+        self._plan_years(plan)
         if plan.status == "draft":
             self.add(
                 "SIS310",
@@ -398,11 +430,62 @@ class _Org:
                 ("status",),
             )
 
+    def _plan_years(self, plan: Budget) -> None:
+        """Amounts for years the plan does not cover; a plan reaching outside the planning years."""
+        years = span(plan.years)
+        for li, line in enumerate(plan.lines):
+            for ai, amount in enumerate(line.amounts):
+                if not covers(plan.years, amount.year):
+                    self.add(
+                        "SIS313",
+                        f"line '{line.id}' has an amount for {amount.year}, but the plan covers {years}; "
+                        f"remove the amount or extend the plan's years to {amount.year}",
+                        "budgets",
+                        self.org,
+                        ("lines", li, "amounts", ai, "year"),
+                        amount.year,
+                    )
+        for pi, entry in enumerate(plan.person_years):
+            if not covers(plan.years, entry.year):
+                self.add(
+                    "SIS313",
+                    f"person-years are made available for {entry.year}, but the plan covers {years}; "
+                    f"remove them or extend the plan's years to {entry.year}",
+                    "budgets",
+                    self.org,
+                    ("person_years", pi, "year"),
+                    entry.year,
+                )
+        planning = self.s.settings.planning_years
+        where = f"the planning years ({span(planning)}, sisturva.yaml)"
+        if plan.years.start < planning.start:
+            self.add(
+                "SIS314",
+                f"the plan starts in {plan.years.start}, before {where}; start it in {planning.start} "
+                "or later, or widen planning_years",
+                "budgets",
+                self.org,
+                ("years", "start"),
+                plan.years.start,
+            )
+        if planning.end is not None and plan.years.end is not None and plan.years.end > planning.end:
+            self.add(
+                "SIS314",
+                f"the plan ends in {plan.years.end}, after {where}; end it in {planning.end} "
+                "or earlier, or widen planning_years",
+                "budgets",
+                self.org,
+                ("years", "end"),
+                plan.years.end,
+            )
+
     def over_commitment(self) -> None:
         plan = self.plan
         if plan is None:
             return
-        index = {line.id: li for li, line in enumerate(plan.lines)}
+        index: dict[str, int] = {}
+        for li, line in enumerate(plan.lines):
+            index.setdefault(line.id, li)
         for (line_id, year), uses in self.euros.items():
             if line_id not in self.lines or not covers(plan.years, year):
                 continue
@@ -545,6 +628,10 @@ def _coverage(strategy: Strategy, out: list[Scoped]) -> None:
     broken = strategy.broken.get("commitments", frozenset())
     served = served_goals(strategy)
     committed_to: set[tuple[str, str]] = set()
+    # A commitment naming an unknown goal (SIS201, SIS204) meant to serve some goal: the goals it
+    # may have meant, and its organisation's membership, are not reported on top of that finding.
+    unsure_priorities: set[str] = set()
+    unsure_orgs: set[str] = set()
     for org, item in strategy.all_commitments():
         if item.status == "cancelled":
             continue
@@ -552,10 +639,14 @@ def _coverage(strategy: Strategy, out: list[Scoped]) -> None:
             priority = strategy.goal_priority.get(goal_id)
             if priority is not None:
                 committed_to.add((org, priority))
+            else:
+                unsure_orgs.add(org)
+                named = [p for p in strategy.priorities if goal_id.startswith(p + "-")]
+                unsure_priorities.update(named or strategy.priorities)
     for pid, prio in strategy.priorities.items():
         if prio.status != "active":
             continue
-        for goal in prio.goals:
+        for goal in prio.goals if pid not in unsure_priorities else ():
             # Coverage is unknown while some commitments fail validation: say nothing then.
             if broken or goal.status != "active" or goal.id in served:
                 continue
@@ -584,6 +675,8 @@ def _coverage(strategy: Strategy, out: list[Scoped]) -> None:
             seen.add(member)
             if (member, pid) in committed_to or member in broken or member not in strategy.organisations:
                 continue
+            if member in unsure_orgs:
+                continue
             out.append(
                 Scoped(
                     strategy.finding(
@@ -598,11 +691,12 @@ def _coverage(strategy: Strategy, out: list[Scoped]) -> None:
             )
 
 
-def align(strategy: Strategy, only: Collection[str] | None = None) -> Alignment:
+def align(strategy: Strategy, only: Collection[str] | None = None, figures: bool = True) -> Alignment:
     """Every organisation's commitments against its own budget plan, with the findings of each rule.
 
     With `only`, just those organisations' figures and findings (no coverage rules): what a change
-    to their files can move.
+    to their files can move. Without `figures`, only the findings (what `validate` needs): the
+    figures by year are the larger part of the work.
     """
     out: list[Scoped] = []
     orgs = sorted(set(strategy.budgets) | {o for o, items in strategy.commitments.items() if items})
@@ -616,15 +710,16 @@ def align(strategy: Strategy, only: Collection[str] | None = None) -> Alignment:
         collector.no_plan()
         collector.plan_rules()
         collector.over_commitment()
-        result.append(collector.figures())
+        if figures:
+            result.append(collector.figures())
     if only is None:
         _coverage(strategy, out)
     return Alignment(tuple(result), tuple(out))
 
 
 def check(strategy: Strategy) -> list[Finding]:
-    """The alignment findings of a strategy (for `checks.run_all`)."""
-    return align(strategy).findings
+    """The alignment findings of a strategy, without its figures (for `checks.run_all`)."""
+    return align(strategy, figures=False).findings
 
 
 @dataclass(frozen=True, slots=True)
@@ -735,4 +830,5 @@ __all__ = [
     "compare",
     "compare_alignments",
     "covers",
+    "span",
 ]

@@ -42,6 +42,13 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SIS207": ("warning", "text missing a required language (an error under --strict)"),
     "SIS208": ("error", "required file missing (`strategy.yaml`)"),
     "SIS209": ("warning", "goal's indicator has no observation for the baseline year"),
+    "SIS210": ("error", "resource year outside its commitment's period"),
+    "SIS211": ("warning", "commitment period starts before or ends after the planning years"),
+    "SIS212": ("warning", "priority period starts before or ends after the planning years"),
+    "SIS213": ("warning", "goal's target, due or baseline year outside its priority's period"),
+    "SIS214": ("warning", "goal's target, due or baseline year outside the planning years"),
+    "SIS215": ("error", "goal's baseline year after its target year"),
+    "SIS216": ("error", "observation for a year still to come"),
     "SIS301": ("error", "resource names a budget line that is not in the organisation's plan"),
     "SIS302": ("error", "organisation has commitments with money but no budget plan"),
     "SIS303": ("warning", "resource year outside the years the plan covers: not yet planned"),
@@ -54,6 +61,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SIS310": ("info", "draft budget plan"),
     "SIS311": ("warning", "active goal that no resourced commitment serves"),
     "SIS312": ("info", "priority group member with no commitment to that priority"),
+    "SIS313": ("error", "budget amount or person-years for a year the plan does not cover"),
+    "SIS314": ("warning", "plan's years start before or end after the planning years"),
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -145,14 +145,63 @@ def parse_sources(
     return [(source.rel, doc) for source, doc in zip(sources, docs, strict=True) if doc is not None]
 
 
+def added_order(root: Path) -> Callable[[Sequence[str]], dict[str, int]]:
+    """When git added each of some files of the strategy at `root` (a larger number is later).
+
+    For reporting the later of two definitions of one id. Asked only when there is a duplicate;
+    outside a git work tree, or for a file git does not know, nothing is answered (the caller
+    then takes the work tree's new files as the newest, and path order).
+    """
+
+    def added(rels: Sequence[str]) -> dict[str, int]:
+        from .errors import SisturvaError
+        from .gitsource import Git
+
+        try:
+            git = Git(str(root))
+            out = git.git(
+                "log",
+                "--no-renames",
+                "--diff-filter=A",
+                "--name-only",
+                "-z",
+                "--format=%x01",
+                "--",
+                *(f":(literal){git.prefix}{rel}" for rel in rels),
+            )
+        except (SisturvaError, OSError):
+            return {}
+        commits = out.split(b"\x01")[1:]  # newest first
+        found: dict[str, int] = {}
+        for index, chunk in enumerate(commits):
+            for name in chunk.strip(b"\0\n").split(b"\0"):
+                path = name.decode("utf-8", "surrogateescape")
+                if path.startswith(git.prefix):
+                    # The latest addition counts: a file removed and added again is new from then.
+                    found.setdefault(path[len(git.prefix) :], len(commits) - index)
+        return found
+
+    return added
+
+
 def load(path: str | None = None, use_cache: bool = True) -> Loaded:
-    """The strategy of the work tree at (or above) `path`."""
+    """The strategy of the work tree at (or above) `path`, with every finding `validate` reports.
+
+    Its `findings` include the rules over years and the alignment rules (`checks.run_all`), so a
+    command that refuses data with errors (`render`) or counts them (`status`) sees what
+    `validate` sees.
+    """
+    from dataclasses import replace
+
+    from .checks import run_all
+
     root = find_root(path)
     files = read_tree(root, absolute=bool(path) and os.path.isabs(str(path)))
     store = cache.Store(cache.store_name("parse", root), enabled=use_cache)
     docs = parse_sources(files, store)
     written = store.save_beside()  # a large parse cache is written while the strategy is built
     with bulk():
-        strategy = build(docs)
+        strategy = build(docs, history=added_order(root))
+        strategy = replace(strategy, findings=tuple(run_all(strategy)))
     written()
     return Loaded(root, strategy, tuple(files))

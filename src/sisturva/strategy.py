@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Mapping
+import typing
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -29,6 +30,9 @@ from .models import (
 from .validation import validate_model
 
 T = TypeVar("T")
+
+History = Callable[[Sequence[str]], Mapping[str, int]]
+"""Given repository paths, when each file was added: a larger number is later (absent: not known)."""
 
 DEFAULT_SETTINGS = Settings.model_validate(
     {"schema": 1, "languages": ["fi"], "planning_years": {"start": 2000}}
@@ -111,16 +115,37 @@ class _Builder:
     """Collects models and findings while the aggregate is put together."""
 
     def __init__(
-        self, docs: Iterable[tuple[str, Document]], names: Mapping[str, Collection[str]] | None = None
+        self,
+        docs: Iterable[tuple[str, Document]],
+        names: Mapping[str, Collection[str]] | None = None,
+        history: History | None = None,
     ) -> None:
         self.docs = dict(docs)
         self.names = names or {}
+        self.history = history
         self._unread: dict[str, Collection[str]] = {}
         self.findings: list[Finding] = []
         self.where: dict[tuple[str, str], Located] = {}
         self.models: dict[str, list[tuple[str, Model]]] = {k: [] for k in FOLDERS}
         self.single: dict[str, Model] = {}
-        self.broken: dict[str, set[str]] = {k: set() for k in FOLDERS}
+        self.broken: dict[str, set[str]] = {k: set() for k in (*FOLDERS, "goals")}
+        self._order = {rel: i for i, rel in enumerate(self.docs)}
+        self._added: Mapping[str, int] | None = None
+
+    def age(self, rel: str) -> tuple[float, int]:
+        """Sorts the definitions of one id oldest first: by when git added the file, then by path.
+
+        Git is asked once, and only when the repository has a duplicate; a file git does not
+        know yet (new in the work tree) is the newest.
+        """
+        if self._added is None:
+            self._added = {}
+            if self.history is not None:
+                involved = _duplicated_files(self.docs)
+                if involved:
+                    self._added = self.history(sorted(involved))
+        added = self._added.get(rel)
+        return (float("inf") if added is None else added, self._order.get(rel, 0))
 
     def unread(self, kind: str) -> Collection[str]:
         """Ids of `kind` whose files exist but were not given (only when building part of a repository)."""
@@ -145,7 +170,13 @@ class _Builder:
         for rel, doc in self.docs.items():
             self.findings.extend(doc.findings)
             kind = kind_of(rel)
-            if doc.data is None or kind is None:
+            if kind is None:
+                continue
+            if doc.data is None:
+                # Unreadable, but its name still says which record it is: references to it wait
+                # for the file to be fixed instead of repeating its finding.
+                if kind in FOLDERS:
+                    self.broken[kind].add(rel.rsplit("/", 1)[-1][:-5])
                 continue
             if kind in ("sisturva", "strategy"):
                 model_cls: type[Model] = Settings if kind == "sisturva" else StrategyDoc
@@ -163,6 +194,8 @@ class _Builder:
                 if record_id:
                     self.broken[kind].add(record_id)
                 self.broken[kind].add(stem)
+                if kind == "priorities":
+                    self.broken["goals"].update(_raw_ids(doc.data.get("goals")))
                 salvaged = self.salvage(doc) if kind == "commitments" else None
                 if salvaged is None:
                     continue
@@ -190,6 +223,11 @@ class _Builder:
     def index(self, kind: str, key: str = "id") -> dict[str, Any]:
         """Records of a one-record-per-file kind by id; duplicates and misnamed files found."""
         result: dict[str, Any] = {}
+        defined: dict[str, list[str]] = {}
+        for rel, model in self.models[kind]:
+            defined.setdefault(getattr(model, key), []).append(rel)
+        # Of several definitions, the one added first keeps the id; the later ones are reported.
+        first_of = {rid: min(rels, key=self.age) for rid, rels in defined.items() if len(rels) > 1}
         for rel, model in self.models[kind]:
             record_id = getattr(model, key)
             stem = rel.rsplit("/", 1)[-1][:-5]
@@ -201,8 +239,8 @@ class _Builder:
                     (key,),
                     record_id,
                 )
-            if record_id in result:
-                first = self.where[(kind, record_id)].rel
+            first = first_of.get(record_id, rel)
+            if first != rel:
                 self.at(
                     "SIS202",
                     f"{key} '{record_id}' is already defined in {self.docs[first].path}",
@@ -233,6 +271,65 @@ def _refs(
         builder.at("SIS201", f"unknown {noun} '{ref}'{close}", rel, loc, record_id)
 
 
+def _raw_ids(items: object) -> set[str]:
+    """The `id`s of a list of mappings as written, before validation."""
+    if not isinstance(items, list):
+        return set()
+    return {item["id"] for item in items if isinstance(item, dict) and isinstance(item.get("id"), str)}
+
+
+def _duplicated_files(docs: Mapping[str, Document]) -> set[str]:
+    """Files defining an id (of a record, goal or commitment) that another file defines too."""
+    holders: dict[tuple[str, str], set[str]] = {}
+    for rel, doc in docs.items():
+        kind = kind_of(rel)
+        data = doc.data
+        if kind not in FOLDERS or not isinstance(data, dict):
+            continue
+        own = data.get("organisation" if kind in ("budgets", "commitments") else "id")
+        ids = {(kind, own)} if isinstance(own, str) else set()
+        if kind == "commitments":
+            ids.update(("commitment", i) for i in _raw_ids(data.get("commitments")))
+        elif kind == "priorities":
+            ids.update(("goal", i) for i in _raw_ids(data.get("goals")))
+        for key in ids:
+            holders.setdefault(key, set()).add(rel)
+    return {rel for rels in holders.values() if len(rels) > 1 for rel in rels}
+
+
+def _first(builder: _Builder, defs: Mapping[str, list[tuple[str, int]]]) -> dict[str, tuple[str, int]]:
+    """For each id defined more than once, the definition that keeps it: the earliest added, then the first."""
+    return {
+        key: min(found, key=lambda d: (builder.age(d[0]), d[1]))
+        for key, found in defs.items()
+        if len(found) > 1
+    }
+
+
+def _positions(raw_items: object, items: Sequence[Commitment]) -> list[int]:
+    """Where each validated commitment is in the file's list as written (which may hold invalid ones)."""
+    raw = raw_items if isinstance(raw_items, list) else []
+    found: list[int] = []
+    at = 0
+    for ci, item in enumerate(items):
+        j = at
+        while j < len(raw) and not (isinstance(raw[j], dict) and raw[j].get("id") == item.id):
+            j += 1
+        if j < len(raw):
+            found.append(j)
+            at = j + 1
+        else:
+            found.append(ci)
+    return found
+
+
+def _defs(pairs: Iterable[tuple[str, tuple[str, int]]]) -> dict[str, list[tuple[str, int]]]:
+    defs: dict[str, list[tuple[str, int]]] = {}
+    for key, where in pairs:
+        defs.setdefault(key, []).append(where)
+    return defs
+
+
 def _repeats(values: Iterable[T]) -> Iterator[tuple[int, T]]:
     """(index, value) of every value that already came earlier in `values`."""
     seen: set[T] = set()
@@ -242,49 +339,81 @@ def _repeats(values: Iterable[T]) -> Iterator[tuple[int, T]]:
         seen.add(value)
 
 
-def _text_fields(value: object, loc: Path) -> Iterator[tuple[LocalizedText | str, Path]]:
-    """Every piece of text for people inside a model, with its data path."""
-    if isinstance(value, LocalizedText):
+def _holds_text(annotation: object) -> bool:
+    """Whether a field's type admits text for people (`Text`), directly or in a list or union."""
+    if annotation is LocalizedText:
+        return True
+    return any(_holds_text(arg) for arg in typing.get_args(annotation))
+
+
+_TEXT_FIELDS: dict[type[BaseModel], frozenset[str]] = {}
+
+
+def _text_field_names(cls: type[BaseModel]) -> frozenset[str]:
+    """The fields of `cls` whose plain strings are text for people (not ids, links or citations)."""
+    found = _TEXT_FIELDS.get(cls)
+    if found is None:
+        found = _TEXT_FIELDS[cls] = frozenset(
+            name for name, info in cls.model_fields.items() if _holds_text(info.annotation)
+        )
+    return found
+
+
+def _text_fields(value: object, loc: Path, text: bool = False) -> Iterator[tuple[LocalizedText | str, Path]]:
+    """Every piece of text for people inside a model, with its data path.
+
+    `text` says that a plain string here is text for people (the field's type is `Text`).
+    """
+    if isinstance(value, LocalizedText) or (text and isinstance(value, str)):
         yield value, loc
     elif isinstance(value, BaseModel):
+        texts = _text_field_names(type(value))
         for name, info in type(value).model_fields.items():
             if name in value.model_fields_set:
-                yield from _text_fields(getattr(value, name), (*loc, info.alias or name))
+                yield from _text_fields(getattr(value, name), (*loc, info.alias or name), name in texts)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _text_fields(item, (*loc, index))
+            yield from _text_fields(item, (*loc, index), text)
 
 
 def _languages(builder: _Builder, settings: Settings) -> None:
-    required = [lang for lang in settings.required_languages if lang != settings.languages[0]]
+    """SIS207: text without a required language, whether a mapping lacks it or a plain string is all there is."""
+    first = settings.languages[0]
+    required = [lang for lang in settings.required_languages if lang != first]
     if not required:
         return
-    for records in builder.models.values():
-        for rel, model in records:
-            for text, loc in _text_fields(model, ()):
-                if isinstance(text, LocalizedText):
-                    missing = [lang for lang in required if getattr(text, lang) is None]
-                    if missing:
-                        builder.at(
-                            "SIS207",
-                            f"text lacks {', '.join(missing)}; add the translation",
-                            rel,
-                            loc,
-                            getattr(model, "id", None),
-                        )
+    records = [pair for pairs in builder.models.values() for pair in pairs]
+    if "strategy" in builder.single:
+        records.append(("strategy.yaml", builder.single["strategy"]))
+    for rel, model in records:
+        for text, loc in _text_fields(model, ()):
+            if isinstance(text, str):
+                missing = required
+                message = (
+                    f"text is only in {first} (a plain string); write it as a mapping "
+                    f"{{{first}: …, {': …, '.join(missing)}: …}} with the translation"
+                )
+            else:
+                missing = [lang for lang in required if getattr(text, lang) is None]
+                message = f"text lacks {', '.join(missing)}; add the translation"
+            if missing:
+                builder.at("SIS207", message, rel, loc, getattr(model, "id", None))
 
 
 def build(
-    docs: Iterable[tuple[str, Document]], names: Mapping[str, Collection[str]] | None = None
+    docs: Iterable[tuple[str, Document]],
+    names: Mapping[str, Collection[str]] | None = None,
+    history: History | None = None,
 ) -> Strategy:
     """The aggregate of parsed documents given by repository path.
 
     `names` gives, per kind, the ids of the whole repository (by file name) when `docs` are only part
     of it (see `scope`): a reference to a record whose file was not given is taken as sound (the
     file reads the same on both sides of the change being checked), and "did you mean" suggests
-    from the whole repository.
+    from the whole repository. `history` tells when files were added, so that of two definitions
+    of one id the later one is reported; without it, the one later in path order.
     """
-    b = _Builder(docs, names)
+    b = _Builder(docs, names, history)
     b.load()
     settings = b.single.get("sisturva")
     settings = settings if isinstance(settings, Settings) else DEFAULT_SETTINGS
@@ -360,6 +489,11 @@ def build(
 
     goals: dict[str, Goal] = {}
     goal_priority: dict[str, str] = {}
+    goal_defs: dict[str, list[tuple[str, int]]] = {}
+    for pr in priorities.values():
+        for gi, goal in enumerate(pr.goals):
+            goal_defs.setdefault(goal.id, []).append((b.where[("priorities", pr.id)].rel, gi))
+    goal_first = _first(b, goal_defs)
     for pr in priorities.values():
         rel = b.where[("priorities", pr.id)].rel
         _refs(
@@ -393,8 +527,9 @@ def build(
                     (*loc, "id"),
                     goal.id,
                 )
-            if goal.id in goals:
-                other = b.docs[b.where[("goals", goal.id)].rel].path
+            first = goal_first.get(goal.id, (rel, gi))
+            if first != (rel, gi):
+                other = b.docs[first[0]].path
                 b.at("SIS202", f"goal '{goal.id}' is already defined in {other}", rel, (*loc, "id"), goal.id)
                 continue
             goals[goal.id] = goal
@@ -425,10 +560,26 @@ def build(
             )
 
     broken_priorities = tuple(p + "-" for p in b.broken["priorities"])
+    broken_goals = b.broken["goals"]
     commitments: dict[str, tuple[Commitment, ...]] = {}
     commitment_owner: dict[str, str] = {}
+    files: list[tuple[str, CommitmentsFile, list[int]]] = []
     for rel, model in b.models["commitments"]:
         assert isinstance(model, CommitmentsFile)
+        # Positions come from the file as written, where a salvaged file still has its invalid items.
+        raw_items = (b.docs[rel].data or {}).get("commitments")
+        files.append((rel, model, _positions(raw_items, model.commitments)))
+    org_first = _first(b, _defs((model.organisation, (rel, 0)) for rel, model, _ in files))
+    commitment_first = _first(
+        b,
+        _defs(
+            (item.id, (rel, at))
+            for rel, model, positions in files
+            if org_first.get(model.organisation, (rel, 0))[0] == rel
+            for item, at in zip(model.commitments, positions, strict=True)
+        ),
+    )
+    for rel, model, positions in files:
         org = model.organisation
         stem = rel.rsplit("/", 1)[-1][:-5]
         if stem != org:
@@ -440,23 +591,23 @@ def build(
                 org,
             )
         _refs(b, orgs, "organisations", "organisation", [(org, ("organisation",))], rel, None)
-        if org in commitments:
+        first_file = org_first.get(org, (rel, 0))[0]
+        if first_file != rel:
             b.at(
                 "SIS202",
-                f"commitments of '{org}' are already in another file; keep one file per organisation",
+                f"commitments of '{org}' are already in {b.docs[first_file].path}; "
+                "keep one file per organisation",
                 rel,
                 ("organisation",),
                 org,
             )
             continue
-        raw_items = (b.docs[rel].data or {}).get("commitments")
-        # Positions come from the file as written, where a salvaged file still has its invalid items.
-        index_of = {entry.get("id"): i for i, entry in enumerate(raw_items or []) if isinstance(entry, dict)}
         kept: list[Commitment] = []
-        for ci, item in enumerate(model.commitments):
-            loc = ("commitments", index_of.get(item.id, ci))
-            if item.id in commitment_owner:
-                other = b.docs[b.where[("commitments", item.id)].rel].path
+        for item, position in zip(model.commitments, positions, strict=True):
+            loc = ("commitments", position)
+            first = commitment_first.get(item.id, (rel, position))
+            if first != (rel, position):
+                other = b.docs[first[0]].path
                 b.at(
                     "SIS202",
                     f"commitment '{item.id}' is already defined in {other}",
@@ -469,7 +620,7 @@ def build(
             commitment_owner[item.id] = org
             b.where[("commitments", item.id)] = Located(rel, loc)
             for gi, goal_id in enumerate(item.goals):
-                if goal_id in goals or goal_id.startswith(broken_priorities):
+                if goal_id in goals or goal_id.startswith(broken_priorities) or goal_id in broken_goals:
                     continue
                 gloc = (*loc, "goals", gi)
                 prefix = goal_id.split("-", 1)[0]

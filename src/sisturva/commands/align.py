@@ -91,13 +91,14 @@ class Asked:
 def _compute(root: Path, files: list[SourceFile], asked: Asked, use_cache: bool) -> Outcome:
     from ..align import Scoped, align
     from ..reports.align import FORMATS
-    from ..repository import bulk, parse_sources
+    from ..repository import added_order, bulk, parse_sources
     from ..strategy import build
 
     store = cache.Store(cache.store_name("parse", root), enabled=use_cache)
     docs = parse_sources(files, store)
     with bulk():
-        strategy = build(docs)
+        # The same history as `validate`'s: of two commitments with one id, the same one counts.
+        strategy = build(docs, history=added_order(root))
         alignment = align(strategy)
     store.save()
     organisation = asked.organisation
