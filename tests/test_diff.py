@@ -261,7 +261,7 @@ def test_nasty_record_text_end_to_end(
 def test_long_output_is_cut_with_a_note() -> None:
     out = markdown(_comparison([f"toimenpide {i} " + "x" * 250 for i in range(2000)]), "en")
     assert len(out) <= LIMIT
-    assert "Output cut at 65 536 characters" in out
+    assert "Output cut at 65,536 characters" in out
     _well_formed(out)
 
 

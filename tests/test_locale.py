@@ -27,8 +27,8 @@ from sisturva.locale import (
         ("fi", Decimal("1234567.50"), "1 234 567,50 €"),
         ("fi", Decimal("0"), "0 €"),
         ("sv", Decimal("70550000"), "70 550 000 €"),
-        ("en", Decimal("1234567"), "€1,234,567"),
-        ("en", Decimal("0.05"), "€0.05"),
+        ("en", Decimal("1234567"), "1,234,567 €"),
+        ("en", Decimal("0.05"), "0.05 €"),
         (None, 1000, "1 000 €"),
         ("de", 1000, "1 000 €"),
     ],
@@ -46,7 +46,8 @@ def test_signed_money_shows_the_direction() -> None:
     assert plain(format_signed_money(Decimal("120000"), "fi")) == "+120 000 €"
     assert plain(format_signed_money(Decimal("-30000"), "fi")) == "−30 000 €"
     assert plain(format_signed_money(Decimal("0"), "fi")) == "±0 €"
-    assert format_signed_money(Decimal("-30000"), "en") == "-€30,000"
+    assert plain(format_signed_money(Decimal("-30000"), "en")) == "-30,000 €"
+    assert plain(format_money(Decimal("-30000"), "en")) == "-30,000 €"
 
 
 def test_numbers_and_signed_numbers() -> None:
@@ -90,7 +91,7 @@ def test_money_is_what_babel_writes(amount: Decimal, lang: str) -> None:
 
     whole = amount == amount.to_integral_value()
     number = "#,##0" if whole else "#,##0.00"
-    pattern = "¤" + number if lang == "en" else number + "\u00a0¤"
+    pattern = number + "\u00a0¤"  # the euro sign after the amount, in English too
     expected = format_currency(amount, "EUR", format=pattern, locale=lang, currency_digits=False)
     assert format_money(amount, lang) == expected
 

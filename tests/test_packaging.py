@@ -16,11 +16,14 @@ def test_the_wheel_holds_every_module_and_template_and_renders(tmp_path: Path) -
     # Built from a clean copy: a `build/` folder left in the checkout would stand in for the sources.
     project = tmp_path / "project"
     project.mkdir()
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "setup.py", "README.md"):
         shutil.copy2(PROJECT / name, project / name)
     for name in ("src", "templates"):
         shutil.copytree(
-            PROJECT / name, project / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info")
+            # Without compiled catalogues: the build must make them.
+            PROJECT / name,
+            project / name,
+            ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "*.mo"),
         )
     wheels = tmp_path / "wheel"
     built = subprocess.run(
@@ -37,6 +40,7 @@ def test_the_wheel_holds_every_module_and_template_and_renders(tmp_path: Path) -
     templates = {f"sisturva/templates/{p.name}" for p in (PROJECT / "templates").iterdir() if p.is_file()}
     assert modules <= names
     assert templates <= names
+    assert {f"sisturva/translations/{lang}/LC_MESSAGES/sisturva.mo" for lang in ("fi", "sv", "en")} <= names
     # Run the installed files, not the source checkout: the wheel unpacked first on the path.
     unpacked = tmp_path / "installed"
     zipfile.ZipFile(wheel).extractall(unpacked)
@@ -64,4 +68,7 @@ def test_the_wheel_holds_every_module_and_template_and_renders(tmp_path: Path) -
     assert done.returncode == 0, done.stderr
     front = (out / "fi" / "index.html").read_text(encoding="utf-8")
     assert "Sisäisen turvallisuuden kansallinen yhteistoimintamalli" in front
+    # The words come from the wheel's compiled catalogues: plural forms in each language.
+    assert "Siirry sisältöön" in front and "tavoitetta" in front
+    assert "Skip to content" in (out / "en" / "index.html").read_text(encoding="utf-8")
     assert (out / "style.css").read_bytes() == (PROJECT / "templates" / "style.css").read_bytes()

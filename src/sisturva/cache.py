@@ -44,7 +44,8 @@ def code_stamp() -> str:
     """Changes whenever the package's code changes, so results of older code are not reused."""
     package = Path(__file__).parent
     digest = hashlib.sha1(str(FORMAT).encode())
-    for path in sorted(package.rglob("*.py")):
+    # The message catalogue is code too: pages and document parts keep the words they were made with.
+    for path in sorted([*package.rglob("*.py"), *package.glob("translations/*/LC_MESSAGES/*.[mp]o")]):
         info = path.stat()
         digest.update(f"{path.name}{info.st_mtime_ns}{info.st_size}".encode())
     return digest.hexdigest()

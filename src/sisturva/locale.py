@@ -28,12 +28,16 @@ def _lang(lang: str | None) -> str:
 
 @lru_cache(maxsize=8)
 def _money_patterns(lang: str) -> tuple[str, str]:
-    """The locale's currency pattern without decimals (whole euros) and with them (cents)."""
+    """The currency pattern of `lang` without decimals (whole euros) and with them (cents)."""
     from babel import Locale
 
     pattern = Locale.parse(lang).currency_formats["standard"].pattern
-    # The accounting-free standard pattern, e.g. `#,##0.00 ¤` (fi, sv) or `¤#,##0.00` (en).
-    positive = pattern.split(";", 1)[0]
+    # The accounting-free standard pattern, e.g. `#,##0.00 ¤` (fi, sv) or `¤#,##0.00` (en). The
+    # euro sign follows the amount in every language (`200,000 €` in English, as the strategy's
+    # figures are written in all three), so the language versions of a table read alike and a
+    # report in English never mixes `€200,000` from one part with `200,000 €` from another.
+    digits = pattern.split(";", 1)[0].replace("¤", "").strip(" " + NBSP + NNBSP)
+    positive = digits + NBSP + "¤"
     return positive.replace(".00", ""), positive
 
 
@@ -60,13 +64,13 @@ def _digits(value: Decimal, places: int | None, lang: str) -> str:
 
 
 def format_money(amount: Decimal | int, lang: str | None = DEFAULT_LANG) -> str:
-    """Euros the way `lang` writes them: `1 234 567 €` (fi, sv), `€1,234,567` (en); cents only when present."""
+    """Euros the way `lang` writes them: `1 234 567 €` (fi, sv), `1,234,567 €` (en); cents only when present."""
     code = _lang(lang)
     value = Decimal(amount)
     whole = value == value.to_integral_value()
     if value.is_finite():
         # Tables print thousands of amounts: Babel's symbols, applied directly (tests compare both).
-        # Babel writes a negative amount with a hyphen-minus before the whole (`-1 234 €`, `-€1,234`).
+        # Babel writes a negative amount with a hyphen-minus before the whole (`-1 234 €`, `-1,234 €`).
         _, _, prefix, suffix = _symbols(code)
         sign = "-" if value < 0 else ""
         return sign + prefix + _digits(abs(value), 0 if whole else 2, code) + suffix

@@ -12,7 +12,7 @@ from ..locale import format_date, format_money, format_number
 from ..models import Budget, Commitment, Goal, Indicator, Level, Measure, SourceRef, Text
 from ..safetext import markdown
 from ..strategy import Strategy
-from .messages import LANGUAGE_NAMES, localized, t
+from .messages import LANGUAGE_NAMES, localized, t, tn
 from .reuse import Parts
 
 if TYPE_CHECKING:
@@ -73,6 +73,9 @@ class _Writer:
 
     def t(self, key: str, **values: object) -> str:
         return t(key, self.lang, **values)
+
+    def tn(self, key: str, count: int, **values: object) -> str:
+        return tn(key, self.lang, count, **values)
 
     def line(self, *parts: str) -> None:
         self.out.extend(parts)
@@ -292,7 +295,7 @@ def _indicator(w: _Writer, ind: Indicator) -> None:
     items = [
         f"{w.t('doc.unit')}: {w.tx(ind.unit, mark=False)}",
         f"{w.t('doc.direction')}: {w.t('direction.' + ind.direction)}",
-        w.t("doc.frequency", n=ind.frequency_years) if ind.frequency_years > 1 else w.t("doc.frequency.one"),
+        w.tn("doc.frequency", ind.frequency_years),
     ]
     if ind.owner:
         items.append(f"{w.t('doc.organisation')}: {w.org(ind.owner)}")
@@ -346,8 +349,17 @@ def _organisation_commitments(w: _Writer, org: str, items: Sequence[Commitment])
                 ", ".join(resources),
             ]
         )
-    header = ["doc.action", "doc.goals", "doc.period", "doc.status", "doc.progress", "doc.resources"]
-    w.table([w.t(key) for key in header], rows)
+    w.table(
+        [
+            w.t("doc.action"),
+            w.t("doc.goals"),
+            w.t("doc.period"),
+            w.t("doc.status"),
+            w.t("doc.progress"),
+            w.t("doc.resources"),
+        ],
+        rows,
+    )
 
 
 def _organisations(w: _Writer) -> None:
@@ -394,8 +406,14 @@ def _organisation_budget(w: _Writer, org: str, budget: Budget) -> None:
                 ]
             )
     if rows:
-        header = ["doc.budget_line", "doc.name", "doc.year", "doc.euros", "doc.allocated"]
-        w.table([w.t(key) for key in header], rows)
+        header = [
+            w.t("doc.budget_line"),
+            w.t("doc.name"),
+            w.t("doc.year"),
+            w.t("doc.euros"),
+            w.t("doc.allocated"),
+        ]
+        w.table(header, rows)
 
 
 def document(strategy: Strategy, lang: str, known: Verdicts | None = None, parts: Parts | None = None) -> str:

@@ -7,121 +7,43 @@ from decimal import Decimal
 from typing import Any
 
 from ..align import Alignment, OrgAlignment, YearDelta, YearFigures
+from ..catalogue import Messages, mark, messages
 from ..findings import Finding, counts
 from ..locale import format_money, format_number, format_signed_money, format_signed_number, localized
 from ..safetext import inert_lines, markdown_code, terminal, to_json
 from ..safetext import markdown as md
-from .findings import finding_line, summary_line
+from .findings import finding_line, severity, summary_line
 from .findings import github as findings_github
 from .findings import where as finding_where
 
-LABELS: Mapping[str, Mapping[str, str]] = {
-    "fi": {
-        "title": "Budjettikytkentä",
-        "year": "Vuosi",
-        "allocated": "Kohdennettu",
-        "committed": "Sidottu",
-        "remaining": "Jäljellä",
-        "person_years": "Henkilötyövuodet",
-        "available": "käytettävissä olevat henkilötyövuodet",
-        "adopted": "hyväksytty",
-        "draft": "luonnos",
-        "no_plan": "ei talousarviosuunnitelmaa",
-        "not_planned": "vuosi on suunnitelman ulkopuolella: ei vielä suunniteltu",
-        "commitments": "sitoumuksia {n}, joista resursoitu {m}",
-        "no_years": "ei resursoituja vuosia",
-        "other": "Muut havainnot",
-        "nothing": "ei talousarviosuunnitelmia eikä sitoumuksia",
-        "over": "{x} yli kohdennuksen",
-        "left": "{x} jäljellä",
-        "changes": "Muutokset budjettikytkentään",
-        "organisation": "Organisaatio",
-        "state": "Tilanne muutoksen jälkeen",
-        "no_change": "ei muutoksia budjettikytkentään",
-    },
-    "sv": {
-        "title": "Budgetkoppling",
-        "year": "År",
-        "allocated": "Anvisat",
-        "committed": "Bundet",
-        "remaining": "Kvar",
-        "person_years": "Årsverken",
-        "available": "tillgängliga årsverken",
-        "adopted": "antagen",
-        "draft": "utkast",
-        "no_plan": "ingen budgetplan",
-        "not_planned": "året ligger utanför planen: ännu inte planerat",
-        "commitments": "{n} åtaganden, varav {m} med resurser",
-        "no_years": "inga år med resurser",
-        "other": "Övriga iakttagelser",
-        "nothing": "inga budgetplaner eller åtaganden",
-        "over": "{x} över det anvisade",
-        "left": "{x} kvar",
-        "changes": "Ändringar i budgetkopplingen",
-        "organisation": "Organisation",
-        "state": "Läget efter ändringen",
-        "no_change": "inga ändringar i budgetkopplingen",
-    },
-    "en": {
-        "title": "Budget alignment",
-        "year": "Year",
-        "allocated": "Allocated",
-        "committed": "Committed",
-        "remaining": "Remaining",
-        "person_years": "Person-years",
-        "available": "person-years available",
-        "adopted": "adopted",
-        "draft": "draft",
-        "no_plan": "no budget plan",
-        "not_planned": "the year is outside the plan: not yet planned",
-        "commitments": "{n} commitments, {m} resourced",
-        "no_years": "no resourced years",
-        "other": "Other findings",
-        "nothing": "no budget plans or commitments",
-        "over": "{x} over the allocation",
-        "left": "{x} remaining",
-        "changes": "Changes to budget alignment",
-        "organisation": "Organisation",
-        "state": "After the change",
-        "no_change": "no change to budget alignment",
-    },
-}
-
-PLAN_KINDS: Mapping[str, Mapping[str, str]] = {
-    "fi": {
-        "state-tts": "toiminta- ja taloussuunnitelma (TTS)",
-        "state-jts": "julkisen talouden suunnitelma (JTS)",
-        "state-budget": "valtion talousarvio",
-        "municipal": "kunnan talousarvio ja taloussuunnitelma",
-        "wellbeing-services-county": "hyvinvointialueen talousarvio ja taloussuunnitelma",
-        "ngo": "järjestön talousarvio",
-        "other": "talousarvio",
-    },
-    "sv": {
-        "state-tts": "verksamhets- och ekonomiplan (VEP)",
-        "state-jts": "plan för de offentliga finanserna",
-        "state-budget": "statsbudget",
-        "municipal": "kommunens budget och ekonomiplan",
-        "wellbeing-services-county": "välfärdsområdets budget och ekonomiplan",
-        "ngo": "organisationens budget",
-        "other": "budget",
-    },
-    "en": {
-        "state-tts": "operating and financial plan (TTS)",
-        "state-jts": "General Government Fiscal Plan (JTS)",
-        "state-budget": "state budget",
-        "municipal": "municipal budget and financial plan",
-        "wellbeing-services-county": "wellbeing services county budget and financial plan",
-        "ngo": "NGO budget",
-        "other": "budget",
-    },
-}
+# The words of a record's value, built at run time (`"report.plan." + plan.kind`).
+PLAN_KEYS: tuple[str, ...] = (
+    mark("report.plan.state-tts"),
+    mark("report.plan.state-jts"),
+    mark("report.plan.state-budget"),
+    mark("report.plan.municipal"),
+    mark("report.plan.wellbeing-services-county"),
+    mark("report.plan.ngo"),
+    mark("report.plan.other"),
+    mark("report.align.adopted"),
+    mark("report.align.draft"),
+)
 
 NOT_PLANNED_MARK = "*"
 
 
-def _labels(lang: str) -> Mapping[str, str]:
-    return LABELS.get(lang, LABELS["fi"])
+def _labels(lang: str) -> Messages:
+    return messages(lang)
+
+
+def _header(words: Messages) -> list[str]:
+    return [
+        words.t("report.align.year"),
+        words.t("report.align.allocated"),
+        words.t("report.align.committed"),
+        words.t("report.align.remaining"),
+        words.t("report.align.person_years"),
+    ]
 
 
 def plan_line(org: OrgAlignment, lang: str) -> str:
@@ -129,11 +51,11 @@ def plan_line(org: OrgAlignment, lang: str) -> str:
     words = _labels(lang)
     plan = org.plan
     if plan is None:
-        head = words["no_plan"]
+        head = words.t("report.align.no_plan")
     else:
-        kind = PLAN_KINDS.get(lang, PLAN_KINDS["fi"])[plan.kind]
-        head = f"{kind} {plan.years.start}–{plan.years.end or ''}, {words[plan.status]}"
-    return head + " · " + words["commitments"].format(n=org.commitments, m=org.resourced)
+        kind = words.of("report.plan.", plan.kind)
+        head = f"{kind} {plan.years.start}–{plan.years.end or ''}, {words.of('report.align.', plan.status)}"
+    return head + " · " + words.tn("report.align.commitments", org.commitments, m=org.resourced)
 
 
 def _person_years(year: YearFigures, lang: str) -> str:
@@ -202,14 +124,13 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]], color: bool = Fa
     return lines
 
 
-def _finding_text(f: Finding, color: bool) -> str:
-    plain_line = finding_line(f)
+def _finding_text(f: Finding, color: bool, lang: str) -> str:
+    plain_line = finding_line(f, lang)
     if not color:
         return plain_line
     where = terminal(finding_where(f))
-    return plain_line.replace(
-        f"{where}: {f.severity} ", f"{where}: {_ANSI[f.severity]}{f.severity}{_RESET} ", 1
-    )
+    word = severity(f.severity, lang)
+    return plain_line.replace(f"{where}: {word} ", f"{where}: {_ANSI[f.severity]}{word}{_RESET} ", 1)
 
 
 def text(alignment: Alignment, lang: str = "fi", color: bool = False) -> str:
@@ -222,10 +143,10 @@ def text(alignment: Alignment, lang: str = "fi", color: bool = False) -> str:
         return f"{_ANSI['bold']}{value}{_RESET}" if color else value
 
     def findings(items: Sequence[Finding]) -> None:
-        out.extend(_finding_text(f, color) for f in sorted(items, key=Finding.sort_key))
+        out.extend(_finding_text(f, color, lang) for f in sorted(items, key=Finding.sort_key))
 
     unplanned = False
-    header = [words[k] for k in ("year", "allocated", "committed", "remaining", "person_years")]
+    header = _header(words)
     for org in alignment.organisations:
         out.append(bold(terminal(f"{localized(org.name, lang)} ({org.organisation})")))
         out.append(plan_line(org, lang))
@@ -233,34 +154,34 @@ def text(alignment: Alignment, lang: str = "fi", color: bool = False) -> str:
             unplanned = unplanned or any(not y.planned for y in org.years)
             out.extend(table(header, [_row(y, lang) for y in org.years], color))
         else:
-            out.append(words["no_years"])
+            out.append(words.t("report.align.no_years"))
         if by_org.get(org.organisation):
             out.append("")
             findings(by_org[org.organisation])
         out.append("")
     if not alignment.organisations:
-        out.extend([words["nothing"], ""])
+        out.extend([words.t("report.align.nothing"), ""])
     if unplanned:
-        out.extend([f"{NOT_PLANNED_MARK} {words['not_planned']}", ""])
+        out.extend([f"{NOT_PLANNED_MARK} {words.t('report.align.not_planned')}", ""])
     if rest:
-        out.append(bold(words["other"]))
+        out.append(bold(words.t("report.align.other")))
         findings(rest)
         out.append("")
     all_findings = alignment.findings
     mark = "✓ " if not counts(all_findings)["error"] else "✗ "
-    out.append(mark + summary_line(all_findings))
+    out.append(mark + summary_line(all_findings, lang))
     return inert_lines("\n".join(out) + "\n")
 
 
-def _md_finding(f: Finding) -> str:
-    return f"- **{f.severity}** {f.code} {markdown_code(finding_where(f))}: {md(f.message)}"
+def _md_finding(f: Finding, lang: str) -> str:
+    return f"- **{severity(f.severity, lang)}** {f.code} {markdown_code(finding_where(f))}: {md(f.message)}"
 
 
 def markdown(alignment: Alignment, lang: str = "fi", level: int = 2) -> str:
     """The same report as Markdown: a heading and a table per organisation, findings as lists."""
     words = _labels(lang)
     head = "#" * level
-    out: list[str] = [f"{head} {words['title']}", ""]
+    out: list[str] = [f"{head} {words.t('report.align.title')}", ""]
     by_org, rest = _split(alignment)
     unplanned = False
     for org in alignment.organisations:
@@ -269,8 +190,7 @@ def markdown(alignment: Alignment, lang: str = "fi", level: int = 2) -> str:
         out.append(md(plan_line(org, lang)))
         out.append("")
         if org.years:
-            cols = [words[k] for k in ("year", "allocated", "committed", "remaining", "person_years")]
-            out.append("| " + " | ".join(cols) + " |")
+            out.append("| " + " | ".join(_header(words)) + " |")
             out.append("|---|---:|---:|---:|---:|")
             for year in org.years:
                 unplanned = unplanned or not year.planned
@@ -281,22 +201,22 @@ def markdown(alignment: Alignment, lang: str = "fi", level: int = 2) -> str:
                 out.append("| " + " | ".join(cells) + " |")
             out.append("")
         else:
-            out.append(words["no_years"])
+            out.append(words.t("report.align.no_years"))
             out.append("")
         items = by_org.get(org.organisation, [])
         if items:
-            out.extend(_md_finding(f) for f in sorted(items, key=Finding.sort_key))
+            out.extend(_md_finding(f, lang) for f in sorted(items, key=Finding.sort_key))
             out.append("")
     if not alignment.organisations:
-        out.extend([words["nothing"], ""])
+        out.extend([words.t("report.align.nothing"), ""])
     if unplanned:
-        out.extend([f"\\{NOT_PLANNED_MARK} {words['not_planned']}", ""])
+        out.extend([f"\\{NOT_PLANNED_MARK} {words.t('report.align.not_planned')}", ""])
     if rest:
-        out.extend([f"{head}# {words['other']}", ""])
-        out.extend(_md_finding(f) for f in sorted(rest, key=Finding.sort_key))
+        out.extend([f"{head}# {words.t('report.align.other')}", ""])
+        out.extend(_md_finding(f, lang) for f in sorted(rest, key=Finding.sort_key))
         out.append("")
     all_findings = alignment.findings
-    out.append(("✓ " if not counts(all_findings)["error"] else "✗ ") + summary_line(all_findings))
+    out.append(("✓ " if not counts(all_findings)["error"] else "✗ ") + summary_line(all_findings, lang))
     return inert_lines("\n".join(out) + "\n")
 
 
@@ -397,19 +317,25 @@ def delta_line(delta: YearDelta, lang: str = "fi") -> str:
     words = _labels(lang)
     parts: list[str] = []
     if delta.allocated:
-        parts.append(f"{words['allocated'].lower()} {format_signed_money(delta.allocated, lang)}")
+        parts.append(
+            f"{words.t('report.align.allocated').lower()} {format_signed_money(delta.allocated, lang)}"
+        )
     if delta.committed:
-        parts.append(f"{words['committed'].lower()} {format_signed_money(delta.committed, lang)}")
+        parts.append(
+            f"{words.t('report.align.committed').lower()} {format_signed_money(delta.committed, lang)}"
+        )
     if delta.person_years:
-        parts.append(f"{words['person_years'].lower()} {format_signed_number(delta.person_years, lang)}")
+        parts.append(
+            f"{words.t('report.align.person_years').lower()} {format_signed_number(delta.person_years, lang)}"
+        )
     if delta.available_after != delta.available_before:
         before = delta.available_before or Decimal(0)
         after = delta.available_after or Decimal(0)
-        parts.append(f"{words['available']} {format_signed_number(after - before, lang)}")
+        parts.append(f"{words.t('report.align.available')} {format_signed_number(after - before, lang)}")
     if delta.over_after > 0:
-        parts.append(words["over"].format(x=format_money(delta.over_after, lang)))
+        parts.append(words.t("report.align.over", x=format_money(delta.over_after, lang)))
     elif delta.allocated_after or delta.committed_after:
-        parts.append(words["left"].format(x=format_money(delta.remaining_after, lang)))
+        parts.append(words.t("report.align.left", x=format_money(delta.remaining_after, lang)))
     return f"{localized(delta.name, lang)} {delta.year}: " + ", ".join(parts)
 
 
@@ -417,16 +343,20 @@ def deltas_text(deltas: Sequence[YearDelta], lang: str = "fi") -> str:
     """The delta block for a text report: a heading and one line per organisation and year."""
     words = _labels(lang)
     if not deltas:
-        return words["no_change"] + "\n"
-    return words["changes"] + "\n" + "".join(f"  {terminal(delta_line(d, lang))}\n" for d in deltas)
+        return words.t("report.align.no_change") + "\n"
+    return (
+        words.t("report.align.changes")
+        + "\n"
+        + "".join(f"  {terminal(delta_line(d, lang))}\n" for d in deltas)
+    )
 
 
 def deltas_markdown(deltas: Sequence[YearDelta], lang: str = "fi", level: int = 3) -> str:
     """The delta block for a Markdown report: a heading and a list (over-allocation in bold)."""
     words = _labels(lang)
-    out = [f"{'#' * level} {words['changes']}", ""]
+    out = [f"{'#' * level} {words.t('report.align.changes')}", ""]
     if not deltas:
-        out.append(words["no_change"])
+        out.append(words.t("report.align.no_change"))
     for d in deltas:
         line = md(delta_line(d, lang))
         out.append(f"- **{line}**" if d.over_after > d.over_before else f"- {line}")
@@ -459,19 +389,19 @@ def delta_section(
     """Title, columns, rows and notes of the alignment section of a diff or review report."""
     words = _labels(lang)
     columns = (
-        words["organisation"],
-        words["year"],
-        words["allocated"],
-        words["committed"],
-        words["person_years"],
-        words["state"],
+        words.t("report.align.organisation"),
+        words.t("report.align.year"),
+        words.t("report.align.allocated"),
+        words.t("report.align.committed"),
+        words.t("report.align.person_years"),
+        words.t("report.align.state"),
     )
     rows: list[tuple[str, ...]] = []
     for d in deltas:
         state = (
-            words["over"].format(x=format_money(d.over_after, lang))
+            words.t("report.align.over", x=format_money(d.over_after, lang))
             if d.over_after > 0
-            else words["left"].format(x=format_money(d.remaining_after, lang))
+            else words.t("report.align.left", x=format_money(d.remaining_after, lang))
         )
         rows.append(
             (
@@ -483,4 +413,4 @@ def delta_section(
                 state,
             )
         )
-    return words["changes"], columns, tuple(rows), ()
+    return words.t("report.align.changes"), columns, tuple(rows), ()

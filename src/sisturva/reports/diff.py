@@ -7,11 +7,14 @@ from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from ..catalogue import Messages, mark, messages
 from ..diff import Comparison, FieldChange, MoneyRow, RecordChange, Section
 from ..findings import Finding
+from ..locale import format_number
 from ..safetext import inert_lines, rich_markup, terminal, to_json
 from ..safetext import markdown_cell as md
 from ..safetext import markdown_code as code
+from .findings import severity
 
 if TYPE_CHECKING:
     from ..history import History
@@ -19,160 +22,36 @@ if TYPE_CHECKING:
 LIMIT = 65_536
 """GitHub's maximum length of a comment body."""
 
-LABELS: dict[str, dict[str, str]] = {
-    "fi": {
-        "title": "Strategian muutokset",
-        "nothing": "Ei muutoksia strategiaan.",
-        "records": "tietuetta muuttui",
-        "added": "lisätty",
-        "removed": "poistettu",
-        "modified": "muutettu",
-        "renamed": "nimetty uudelleen",
-        "kind": "Laji",
-        "change": "Muutos",
-        "id": "Tunnus",
-        "name": "Nimi",
-        "file": "Tiedosto",
-        "field": "Kenttä",
-        "before": "Ennen",
-        "after": "Jälkeen",
-        "delta": "Muutos",
-        "money": "Sitoumusten resurssit",
-        "organisation": "Organisaatio",
-        "year": "Vuosi",
-        "euros": "€",
-        "person_years": "htv",
-        "details": "Kenttien muutokset",
-        "introduced": "Uudet havainnot",
-        "resolved": "Korjatut havainnot",
-        "severity": "Taso",
-        "code": "Koodi",
-        "where": "Sijainti",
-        "message": "Viesti",
-        "findings": "havainnot",
-        "not_checked": "havaintoja ei verrattu",
-        "cut": "Tuloste katkaistiin {limit} merkkiin; koko muutos: `sisturva diff {base} {head}`.",
-        "owners": "Katselmoijat",
-        "reviewers": "Omistajat",
-        "validation": "Muutettujen tiedostojen tarkistus",
-        "ok": "ei virheitä",
-    },
-    "sv": {
-        "title": "Ändringar i strategin",
-        "nothing": "Inga ändringar i strategin.",
-        "records": "poster ändrades",
-        "added": "tillagd",
-        "removed": "borttagen",
-        "modified": "ändrad",
-        "renamed": "omdöpt",
-        "kind": "Typ",
-        "change": "Ändring",
-        "id": "Id",
-        "name": "Namn",
-        "file": "Fil",
-        "field": "Fält",
-        "before": "Före",
-        "after": "Efter",
-        "delta": "Ändring",
-        "money": "Åtagandenas resurser",
-        "organisation": "Organisation",
-        "year": "År",
-        "euros": "€",
-        "person_years": "årsv.",
-        "details": "Ändrade fält",
-        "introduced": "Nya anmärkningar",
-        "resolved": "Åtgärdade anmärkningar",
-        "severity": "Nivå",
-        "code": "Kod",
-        "where": "Plats",
-        "message": "Meddelande",
-        "findings": "anmärkningar",
-        "not_checked": "anmärkningar jämfördes inte",
-        "cut": "Utskriften kortades till {limit} tecken; hela ändringen: `sisturva diff {base} {head}`.",
-        "owners": "Granskare",
-        "reviewers": "Ägare",
-        "validation": "Kontroll av ändrade filer",
-        "ok": "inga fel",
-    },
-    "en": {
-        "title": "Strategy changes",
-        "nothing": "No changes to the strategy.",
-        "records": "records changed",
-        "added": "added",
-        "removed": "removed",
-        "modified": "modified",
-        "renamed": "renamed",
-        "kind": "Kind",
-        "change": "Change",
-        "id": "Id",
-        "name": "Name",
-        "file": "File",
-        "field": "Field",
-        "before": "Before",
-        "after": "After",
-        "delta": "Delta",
-        "money": "Committed resources",
-        "organisation": "Organisation",
-        "year": "Year",
-        "euros": "€",
-        "person_years": "person-years",
-        "details": "Field changes",
-        "introduced": "Findings introduced",
-        "resolved": "Findings resolved",
-        "severity": "Severity",
-        "code": "Code",
-        "where": "Where",
-        "message": "Message",
-        "findings": "findings",
-        "not_checked": "findings not compared",
-        "cut": "Output cut at {limit} characters; the whole change: `sisturva diff {base} {head}`.",
-        "owners": "Reviewers",
-        "reviewers": "Owners",
-        "validation": "Validation of the changed files",
-        "ok": "no errors",
-    },
-}
-KIND_NAMES: dict[str, dict[str, str]] = {
-    "fi": {
-        "settings": "asetukset",
-        "strategy": "strategia",
-        "organisations": "organisaatio",
-        "phenomena": "ilmiö",
-        "indicators": "mittari",
-        "priorities": "painopiste",
-        "goals": "tavoite",
-        "commitments": "sitoumus",
-        "budgets": "talousarvio",
-    },
-    "sv": {
-        "settings": "inställningar",
-        "strategy": "strategi",
-        "organisations": "organisation",
-        "phenomena": "fenomen",
-        "indicators": "indikator",
-        "priorities": "prioritering",
-        "goals": "mål",
-        "commitments": "åtagande",
-        "budgets": "budget",
-    },
-    "en": {
-        "settings": "settings",
-        "strategy": "strategy",
-        "organisations": "organisation",
-        "phenomena": "phenomenon",
-        "indicators": "indicator",
-        "priorities": "priority",
-        "goals": "goal",
-        "commitments": "commitment",
-        "budgets": "budget",
-    },
-}
+# The words of a record's value, built at run time (`"report.diff." + change`, `"report.kind." + kind`).
+VALUE_KEYS: tuple[str, ...] = (
+    mark("report.diff.added"),
+    mark("report.diff.removed"),
+    mark("report.diff.modified"),
+    mark("report.diff.renamed"),
+    mark("report.kind.settings"),
+    mark("report.kind.strategy"),
+    mark("report.kind.organisations"),
+    mark("report.kind.phenomena"),
+    mark("report.kind.indicators"),
+    mark("report.kind.priorities"),
+    mark("report.kind.goals"),
+    mark("report.kind.commitments"),
+    mark("report.kind.budgets"),
+)
 SIGN = {"added": "+", "removed": "-", "modified": "~", "renamed": ">"}
 
 
-def labels(lang: str) -> dict[str, str]:
+def labels(lang: str) -> Messages:
     """The report's words in `lang` (Finnish when unknown)."""
-    return LABELS.get(lang, LABELS["fi"])
+    return messages(lang)
+
+
+def kind_name(words: Messages, kind: str) -> str:
+    """A record kind as a reader calls it (`sitoumus`); a kind the catalogue does not know as it is."""
+    try:
+        return words.of("report.kind.", kind)
+    except KeyError:
+        return kind
 
 
 # -- values -----------------------------------------------------------------------------------------
@@ -289,35 +168,53 @@ def _where(change: RecordChange) -> str:
 def _summary(result: Comparison, lang: str) -> str:
     words = labels(lang)
     counts = {k: sum(1 for c in result.changes if c.change == k) for k in SIGN}
-    parts = [f"**{len(result.changes)}** {words['records']}"]
-    parts += [f"{counts[k]} {words[k]}" for k in SIGN if counts[k]]
+    changed = len(result.changes)
+    parts = [words.tn("report.diff.records", changed, n=f"**{changed}**")]
+    parts += [f"{counts[k]} {words.of('report.diff.', k)}" for k in SIGN if counts[k]]
     euros_delta = sum((r.euros_delta for r in result.money), Decimal(0))
     if result.money:
-        parts.append(f"{words['money'].lower()} {euros(euros_delta, lang, signed=True)}")
+        parts.append(f"{words.t('report.diff.money').lower()} {euros(euros_delta, lang, signed=True)}")
     if result.findings_checked:
-        parts.append(f"{words['findings']}: +{len(result.introduced)} / −{len(result.resolved)}")
+        parts.append(
+            f"{words.t('report.diff.findings')}: +{len(result.introduced)} / −{len(result.resolved)}"
+        )
     else:
-        parts.append(words["not_checked"])
+        parts.append(words.t("report.diff.not_checked"))
     return " · ".join(parts)
 
 
 def markdown_blocks(result: Comparison, lang: str = "fi", heading: str = "###") -> list[str]:
     """The Markdown of a comparison as blocks that can be cut between (see `fit`)."""
     words = labels(lang)
-    kinds = KIND_NAMES.get(lang, KIND_NAMES["fi"])
     base = side_name(result.base.spec, result.base.commit)
     head = side_name(result.head.spec, result.head.commit)
-    blocks = [f"{heading} {md(words['title'])}: {md(base)} → {md(head)}", ""]
+    blocks = [f"{heading} {md(words.t('report.diff.title'))}: {md(base)} → {md(head)}", ""]
     if not (result.changes or result.introduced or result.resolved):
-        blocks.append(md(words["nothing"]))
+        blocks.append(md(words.t("report.diff.nothing")))
         return blocks
     blocks += [_summary(result, lang), ""]
     if result.changes:
-        blocks += table([words["change"], words["kind"], words["id"], words["name"], words["file"]])
+        blocks += table(
+            [
+                words.t("report.diff.change"),
+                words.t("report.diff.kind"),
+                words.t("report.diff.id"),
+                words.t("report.diff.name"),
+                words.t("report.diff.file"),
+            ]
+        )
         for c in result.changes:
             ident = code(c.id) if not c.previous_id else f"{code(c.previous_id)} → {code(c.id)}"
             blocks.append(
-                row([md(words[c.change]), md(kinds.get(c.kind, c.kind)), ident, md(c.title), code(_where(c))])
+                row(
+                    [
+                        md(words.of("report.diff.", c.change)),
+                        md(kind_name(words, c.kind)),
+                        ident,
+                        md(c.title),
+                        code(_where(c)),
+                    ]
+                )
             )
         blocks.append("")
     if result.money:
@@ -328,14 +225,21 @@ def markdown_blocks(result: Comparison, lang: str = "fi", heading: str = "###") 
     detailed = [c for c in result.changes if c.fields]
     if detailed:
         total = sum(len(c.fields) for c in detailed)
-        blocks += ["<details>", f"<summary>{md(words['details'])} ({total})</summary>", ""]
+        blocks += ["<details>", f"<summary>{md(words.t('report.diff.details'))} ({total})</summary>", ""]
         for c in detailed:
             ident = code(c.id) if not c.previous_id else f"{code(c.previous_id)} → {code(c.id)}"
             blocks += [
-                f"**{md(kinds.get(c.kind, c.kind))} {ident}** ({md(words[c.change])}, {code(_where(c))})",
+                f"**{md(kind_name(words, c.kind))} {ident}** ({md(words.of('report.diff.', c.change))}, {code(_where(c))})",
                 "",
             ]
-            blocks += table([words["field"], words["before"], words["after"], words["delta"]])
+            blocks += table(
+                [
+                    words.t("report.diff.field"),
+                    words.t("report.diff.before"),
+                    words.t("report.diff.after"),
+                    words.t("report.diff.delta"),
+                ]
+            )
             for f in c.fields:
                 blocks.append(
                     row(
@@ -355,17 +259,17 @@ def markdown_blocks(result: Comparison, lang: str = "fi", heading: str = "###") 
 def money_blocks(rows: Sequence[MoneyRow], lang: str, heading: str) -> list[str]:
     """The per-organisation, per-year money table."""
     words = labels(lang)
-    e, p = words["euros"], words["person_years"]
-    out = [f"{heading} {md(words['money'])}", ""]
+    e, p = words.t("report.diff.euros"), words.t("report.diff.person_years")
+    out = [f"{heading} {md(words.t('report.diff.money'))}", ""]
     out += table(
         [
-            words["organisation"],
-            words["year"],
-            f"{e} {words['before'].lower()}",
-            f"{e} {words['after'].lower()}",
+            words.t("report.diff.organisation"),
+            words.t("report.diff.year"),
+            f"{e} {words.t('report.diff.before').lower()}",
+            f"{e} {words.t('report.diff.after').lower()}",
             f"Δ {e}",
-            f"{p} {words['before'].lower()}",
-            f"{p} {words['after'].lower()}",
+            f"{p} {words.t('report.diff.before').lower()}",
+            f"{p} {words.t('report.diff.after').lower()}",
             f"Δ {p}",
         ]
     )
@@ -388,12 +292,12 @@ def money_blocks(rows: Sequence[MoneyRow], lang: str, heading: str) -> list[str]
     return out
 
 
-def finding_rows(findings: Sequence[Finding]) -> list[str]:
-    """Findings as Markdown table rows."""
+def finding_rows(findings: Sequence[Finding], lang: str = "fi") -> list[str]:
+    """Findings as Markdown table rows, the severity in the reader's language."""
     out: list[str] = []
     for f in findings:
         where = f.path + (f":{f.line}" if f.line else "") + (f":{f.column}" if f.column else "")
-        out.append(row([md(f.severity), code(f.code), code(where), md(f.message)]))
+        out.append(row([md(severity(f.severity, lang)), code(f.code), code(where), md(f.message)]))
     return out
 
 
@@ -401,13 +305,22 @@ def findings_blocks(result: Comparison, lang: str, heading: str) -> list[str]:
     """Tables of the findings a change introduces and resolves."""
     words = labels(lang)
     out: list[str] = []
-    columns = [words["severity"], words["code"], words["where"], words["message"]]
+    columns = [
+        words.t("report.diff.severity"),
+        words.t("report.diff.code"),
+        words.t("report.diff.where"),
+        words.t("report.diff.message"),
+    ]
     if result.introduced:
-        out += [f"{heading} {md(words['introduced'])} ({len(result.introduced)})", ""]
-        out += [*table(columns), *finding_rows(result.introduced), ""]
+        out += [f"{heading} {md(words.t('report.diff.introduced'))} ({len(result.introduced)})", ""]
+        out += [*table(columns), *finding_rows(result.introduced, lang), ""]
     if result.resolved:
-        out += ["<details>", f"<summary>{md(words['resolved'])} ({len(result.resolved)})</summary>", ""]
-        out += [*table(columns), *finding_rows(result.resolved), "", "</details>", ""]
+        out += [
+            "<details>",
+            f"<summary>{md(words.t('report.diff.resolved'))} ({len(result.resolved)})</summary>",
+            "",
+        ]
+        out += [*table(columns), *finding_rows(result.resolved, lang), "", "</details>", ""]
     return out
 
 
@@ -429,8 +342,8 @@ def cut_note(result: Comparison, lang: str) -> str:
     head = short(result.head.commit)
     return (
         "*"
-        + labels(lang)["cut"]
-        .format(limit=f"{LIMIT:,}".replace(",", " "), base=base, head=head)
+        + labels(lang)
+        .t("report.diff.cut", limit=format_number(LIMIT, lang), base=base, head=head)
         .replace("  `", " `")
         + "*"
     )
@@ -532,22 +445,23 @@ def text(result: Comparison, lang: str = "fi", color: bool = False) -> str:
 
     # Our own words go through `escape`; anything from a revision or a record through `rich_markup`.
     words = labels(lang)
-    kinds = KIND_NAMES.get(lang, KIND_NAMES["fi"])
     console = Console(
         width=160, force_terminal=color, no_color=not color, highlight=False, soft_wrap=True, emoji=False
     )
     base = side_name(result.base.spec, result.base.commit)
     head = side_name(result.head.spec, result.head.commit)
     with console.capture() as captured:
-        console.print(f"[bold]{escape(words['title'])}[/]: {rich_markup(base)} → {rich_markup(head)}")
+        console.print(
+            f"[bold]{escape(words.t('report.diff.title'))}[/]: {rich_markup(base)} → {rich_markup(head)}"
+        )
         if not (result.changes or result.introduced or result.resolved):
-            console.print(escape(words["nothing"]))
+            console.print(escape(words.t("report.diff.nothing")))
         for c in result.changes:
             style = _STYLE[c.change]
             ident = c.id if not c.previous_id else f"{c.previous_id} → {c.id}"
             title = f"  {rich_markup(terminal(c.title, 80))}" if c.title else ""
             console.print(
-                f"[{style}]{SIGN[c.change]} {rich_markup(kinds.get(c.kind, c.kind))} {rich_markup(ident)}[/]"
+                f"[{style}]{SIGN[c.change]} {rich_markup(kind_name(words, c.kind))} {rich_markup(ident)}[/]"
                 f"{title}  [dim]{rich_markup(_where(c))}[/]"
             )
             if c.change == "modified" or c.change == "renamed":
@@ -556,15 +470,15 @@ def text(result: Comparison, lang: str = "fi", color: bool = False) -> str:
         if result.money:
             console.print()
             grid = Table(title=None, box=None, show_edge=False, pad_edge=False, header_style="bold")
-            e, p = words["euros"], words["person_years"]
-            grid.add_column(words["organisation"])
-            grid.add_column(words["year"])
+            e, p = words.t("report.diff.euros"), words.t("report.diff.person_years")
+            grid.add_column(words.t("report.diff.organisation"))
+            grid.add_column(words.t("report.diff.year"))
             for name in (
-                f"{e} {words['before'].lower()}",
-                f"{e} {words['after'].lower()}",
+                f"{e} {words.t('report.diff.before').lower()}",
+                f"{e} {words.t('report.diff.after').lower()}",
                 f"Δ {e}",
-                f"{p} {words['before'].lower()}",
-                f"{p} {words['after'].lower()}",
+                f"{p} {words.t('report.diff.before').lower()}",
+                f"{p} {words.t('report.diff.after').lower()}",
                 f"Δ {p}",
             ):
                 grid.add_column(name, justify="right")
@@ -579,9 +493,12 @@ def text(result: Comparison, lang: str = "fi", color: bool = False) -> str:
                     number(r.person_years_after, lang),
                     number(r.person_years_delta, lang, True),
                 )
-            console.print(f"[bold]{escape(words['money'])}[/]")
+            console.print(f"[bold]{escape(words.t('report.diff.money'))}[/]")
             console.print(grid)
-        for title, found in ((words["introduced"], result.introduced), (words["resolved"], result.resolved)):
+        for title, found in (
+            (words.t("report.diff.introduced"), result.introduced),
+            (words.t("report.diff.resolved"), result.resolved),
+        ):
             if found:
                 console.print()
                 console.print(f"[bold]{escape(title)} ({len(found)})[/]")
@@ -592,7 +509,7 @@ def text(result: Comparison, lang: str = "fi", color: bool = False) -> str:
                         + (f":{item.column}" if item.column else "")
                     )
                     console.print(
-                        f"  {rich_markup(where)}: {item.severity} {item.code}: "
+                        f"  {rich_markup(where)}: {severity(item.severity, lang)} {item.code}: "
                         f"{rich_markup(terminal(item.message, 200))}"
                     )
         for section in result.sections:
@@ -661,7 +578,6 @@ def field_line(f: FieldChange, lang: str) -> str:
 def log_text(found: History, lang: str = "fi", color: bool = False) -> str:
     """A record's history for a terminal, newest first, like `git log`."""
     words = labels(lang)
-    kinds = KIND_NAMES.get(lang, KIND_NAMES["fi"])
 
     # rich takes ≈ 0.1 s to load: it is used only when there is colour to show.
     escape: Callable[[str], str] = str
@@ -671,7 +587,7 @@ def log_text(found: History, lang: str = "fi", color: bool = False) -> str:
     def styled(style: str, text: str) -> str:
         return f"[{style}]{escape(text)}[/]" if color else text
 
-    lines = [styled("bold", terminal(f"{kinds.get(found.kind, found.kind)} {found.id}", 200))]
+    lines = [styled("bold", terminal(f"{kind_name(words, found.kind)} {found.id}", 200))]
     for s in found.steps:
         ident = s.id if not s.previous_id else f"{s.previous_id} → {s.id}"
         author = terminal(f"{s.commit.date} {s.commit.author}", 200)
@@ -679,13 +595,13 @@ def log_text(found: History, lang: str = "fi", color: bool = False) -> str:
             "",
             f"{styled('yellow', terminal(s.commit.id[:12]))} {escape(author)}",
             f"    {escape(terminal(s.commit.subject, 100))}",
-            f"    {styled(_STYLE.get(s.change, 'yellow'), words.get(s.change, s.change))} "
+            f"    {styled(_STYLE.get(s.change, 'yellow'), words.of('report.diff.', s.change))} "
             f"{escape(terminal(ident, 200))}  {styled('dim', terminal(s.path, 300))}",
         ]
         if s.change != "added" and s.change != "removed":
             lines += ["      " + escape(field_line(f, lang)) for f in s.fields]
     if found.shallow:
-        lines += ["", "(shallow clone: older history is missing; `git fetch --unshallow` shows it)"]
+        lines += ["", words.t("report.log.shallow")]
     if color:
         from rich.console import Console
 

@@ -5,20 +5,43 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from ..catalogue import mark, messages
 from ..findings import Finding, counts
 from ..safetext import inert_lines, terminal, to_json
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+SEVERITY_KEYS = (mark("severity.error"), mark("severity.warning"), mark("severity.info"))
+"""A severity's word in reports for people, built as `"severity." + severity`."""
 
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def summary_line(findings: Sequence[Finding]) -> str:
-    """`2 errors, 1 warning, 0 infos`."""
+def summary_line(findings: Sequence[Finding], lang: str | None = None) -> str:
+    """`2 errors, 1 warning, 0 infos`; in a report's language (`2 virhettä, 1 varoitus, …`) when given one.
+
+    Without a language the words are the command line's own English, as `validate` prints them
+    (its output has no `--lang`, and the catalogue is not loaded for it).
+    """
     c = counts(findings)
-    return ", ".join(_plural(c[s], s) for s in ("error", "warning", "info"))
+    if lang is None:
+        return ", ".join(_plural(c[s], s) for s in ("error", "warning", "info"))
+    words = messages(lang)
+    return ", ".join(
+        (
+            words.tn("count.errors", c["error"]),
+            words.tn("count.warnings", c["warning"]),
+            words.tn("count.infos", c["info"]),
+        )
+    )
+
+
+def severity(level: str, lang: str | None = None) -> str:
+    """A finding's severity as a reader of `lang` knows it (`virhe`); the contract's word without a language."""
+    if lang is None:
+        return level
+    return messages(lang).of("severity.", level)
 
 
 def where(f: Finding) -> str:
@@ -26,9 +49,9 @@ def where(f: Finding) -> str:
     return f.path + (f":{f.line}" if f.line else "") + (f":{f.column}" if f.column else "")
 
 
-def finding_line(f: Finding) -> str:
+def finding_line(f: Finding, lang: str | None = None) -> str:
     """`path:line:column: severity CODE: message` on one line, whatever the path and message hold."""
-    return f"{terminal(where(f))}: {f.severity} {f.code}: {terminal(f.message)}"
+    return f"{terminal(where(f))}: {severity(f.severity, lang)} {f.code}: {terminal(f.message)}"
 
 
 def text(findings: Sequence[Finding], extra: Mapping[str, Any], color: bool = False) -> str:

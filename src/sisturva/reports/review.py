@@ -27,19 +27,33 @@ def markdown(review: Review, lang: str = "fi", limit: int = LIMIT) -> str:
     """One comment: validation of the touched files, the diff, and who must review; one line when nothing changed."""
     words = labels(lang)
     if not changed(review):
-        return md(words["nothing"]) + "\n"
+        return md(words.t("report.diff.nothing")) + "\n"
     blocks = [MARKER]
     c = counts(review.touched)
     status = "✓" if not c["error"] else "✗"
-    blocks += [f"**{md(words['validation'])}:** {status} {md(summary_line(review.touched))}", ""]
+    validation = words.t("report.diff.validation")
+    blocks += [f"**{md(validation)}:** {status} {md(summary_line(review.touched, lang))}", ""]
     if review.touched:
-        blocks += ["<details>", f"<summary>{md(words['validation'])} ({len(review.touched)})</summary>", ""]
-        blocks += table([words["severity"], words["code"], words["where"], words["message"]])
-        blocks += finding_rows(review.touched)
+        blocks += ["<details>", f"<summary>{md(validation)} ({len(review.touched)})</summary>", ""]
+        blocks += table(
+            [
+                words.t("report.diff.severity"),
+                words.t("report.diff.code"),
+                words.t("report.diff.where"),
+                words.t("report.diff.message"),
+            ]
+        )
+        blocks += finding_rows(review.touched, lang)
         blocks += ["", "</details>", ""]
     if review.reviewers:
-        blocks += [f"#### {md(words['owners'])}", ""]
-        blocks += table([words["organisation"], words["name"], words["reviewers"]])
+        blocks += [f"#### {md(words.t('report.diff.owners'))}", ""]
+        blocks += table(
+            [
+                words.t("report.diff.organisation"),
+                words.t("report.diff.name"),
+                words.t("report.diff.reviewers"),
+            ]
+        )
         for r in review.reviewers:
             # Owners in code spans: listed, not pinged (CODEOWNERS requests the reviews).
             blocks.append(
@@ -67,7 +81,7 @@ def as_json(review: Review, lang: str = "fi") -> str:
 def github(review: Review, lang: str = "fi") -> str:
     """Annotations at file:line for the touched files' findings and those the change introduces."""
     if not changed(review):
-        return labels("en")["nothing"] + "\n"
+        return labels("en").t("report.diff.nothing") + "\n"
     seen = set(review.touched)
     found = [*review.touched, *(f for f in review.comparison.introduced if f not in seen)]
     return annotate(found, {})

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..locale import format_money, format_number
 from ..models import Measure, Text
-from ..publish.messages import localized, t
+from ..publish.messages import localized, t, tn
 from ..safetext import inert_lines, terminal, to_json
 from ..safetext import markdown as inline
 from ..status import GoalStatus, Point, PriorityStatus, Progress, Status, segments
@@ -63,6 +63,10 @@ class _Words:
     def t(self, key: str, **values: object) -> str:
         return t(key, self.lang, **values)
 
+    def of(self, prefix: str, value: str) -> str:
+        """The word of a record's value (`"verdict."`, `"on-track"`): the families of `messages.FAMILY_KEYS`."""
+        return t(prefix + value, self.lang)
+
     def unit(self, indicator: str | None) -> str:
         record = self.s.indicators.get(indicator) if indicator else None
         if record is None:
@@ -85,12 +89,12 @@ class _Words:
         return self.value(goal.expected.quantize(Decimal(1).scaleb(-places)), unit)
 
     def verdict(self, goal: GoalStatus) -> str:
-        word = self.t("verdict." + goal.verdict)
-        return f"{word} ({self.t('reason.' + goal.reason)})" if goal.reason else word
+        word = self.of("verdict.", goal.verdict)
+        return f"{word} ({self.of('reason.', goal.reason)})" if goal.reason else word
 
     def goal_status(self, goal: GoalStatus) -> str:
         """The status the goal's owners set, when it is not simply active."""
-        return "" if goal.goal_status == "active" else f" ({self.t('goal.' + goal.goal_status)})"
+        return "" if goal.goal_status == "active" else f" ({self.of('goal.', goal.goal_status)})"
 
     def stale(self, goal_or_due: GoalStatus) -> str:
         return f"{self.t('stale')}: {self.t('stale.since', year=goal_or_due.due)}"
@@ -99,14 +103,10 @@ class _Words:
         return "–" if value is None else format_number(value, self.lang, 0) + "\u00a0%"
 
     def progress(self, p: Progress) -> str:
+        count = tn("count.commitments", self.lang, p.commitments)
         if not p.commitments:
-            return self.t("count.commitments", n=0)
-        states = ", ".join(f"{n} {self.t('commitment.' + s)}" for s, n in p.by_status.items() if n)
-        count = (
-            self.t("count.commitments.one")
-            if p.commitments == 1
-            else self.t("count.commitments", n=p.commitments)
-        )
+            return count
+        states = ", ".join(f"{n} {self.of('commitment.', s)}" for s, n in p.by_status.items() if n)
         text = f"{count} ({states}); {self.t('status.progress')} {self.percent(p.mean)}"
         if p.weighted is not None:
             text += f", {self.t('status.weighted')} {self.percent(p.weighted)} / {format_money(p.euros, self.lang)}"
@@ -137,7 +137,7 @@ def text(status: Status, strategy: Strategy, lang: str = "fi") -> str:
     if not status.priorities:
         out.extend([w.t("status.no_priorities"), ""])
     for p in status.priorities:
-        out.append(f"{w.priority_title(p)} ({w.t('priority.' + p.priority_status)})")
+        out.append(f"{w.priority_title(p)} ({w.of('priority.', p.priority_status)})")
         out.append(f"  {w.t('status.commitments')}: {w.progress(p.progress)}")
         if not p.goals:
             out.append(f"  {w.t('status.no_goals')}")
