@@ -123,7 +123,10 @@ def test_generated_repository_validates_clean(tmp_path: Path, capsys: pytest.Cap
     root = tmp_path / "national"
     generate.write(root, generate.generate(scale=0.05).files())
     code, findings = _validate([str(root), "--no-cache"], capsys)
-    assert findings == []
+    # Like a real one, it has draft plans and commitments not yet resourced or tied to a target:
+    # notes of alignment, never an error.
+    assert [f for f in findings if f["severity"] == "error"] == []
+    assert {f["code"] for f in findings} <= {"SIS306", "SIS308", "SIS310", "SIS312"}
     assert code == 0
     again = tmp_path / "again"
     generate.write(again, generate.generate(scale=0.05).files())
@@ -161,7 +164,8 @@ def test_parsing_in_worker_processes_gives_the_same_findings(
     monkeypatch.setattr(repository, "PARALLEL_BYTES", 0)
     parallel = _validate([str(root), "--no-cache"], capsys)
     assert parallel == serial
-    assert sorted({str(f["code"]) for f in serial[1]}) == ["SIS001", "SIS005", "SIS103"]
+    errors = {str(f["code"]) for f in serial[1] if f["severity"] == "error"}
+    assert sorted(errors) == ["SIS001", "SIS005", "SIS103"]
 
 
 def test_an_edit_that_keeps_size_and_time_is_still_seen(
@@ -297,7 +301,7 @@ def test_a_forged_cache_with_the_right_code_stamp_is_not_trusted(
     target = next((root / "commitments").iterdir())
     target.write_text(target.read_text(encoding="utf-8").replace("status: ", "status: x", 1))
     expected = _validate([str(root), "--no-cache"], capsys)
-    assert expected[0] == 1 and len(expected[1]) == 1
+    assert expected[0] == 1 and len([f for f in expected[1] if f["severity"] == "error"]) == 1
     assert _validate([str(root)], capsys) == expected
     _shuffle_in_place(monkeypatch, attacker_key)
     assert _validate([str(root)], capsys) == expected

@@ -18,7 +18,7 @@ def test_the_wheel_holds_every_module_and_template_and_renders(tmp_path: Path) -
     project.mkdir()
     for name in ("pyproject.toml", "setup.py", "README.md"):
         shutil.copy2(PROJECT / name, project / name)
-    for name in ("src", "templates"):
+    for name in ("src", "templates", "examples"):
         shutil.copytree(
             # Without compiled catalogues: the build must make them.
             PROJECT / name,
