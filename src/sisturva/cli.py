@@ -53,7 +53,9 @@ def _annotation(param: Param) -> Any:
         kind = Literal[param.choices]  # typer offers (and completes) exactly these values
     else:
         kind = str
-    if param.type != "flag" and (param.initial is None and not param.required):
+    if param.many:
+        kind = list[str] | None
+    elif param.type != "flag" and (param.initial is None and not param.required):
         kind = kind | None
     if not param.flags:
         info: Any = typer.Argument(metavar=param.metavar, help=param.help, hidden=param.hidden)
@@ -90,7 +92,8 @@ def _typer_command(command: Command) -> Callable[..., None]:
             param.name,
             inspect.Parameter.KEYWORD_ONLY,
             annotation=_annotation(param),
-            default=inspect.Parameter.empty if param.required else param.initial,
+            # click itself gives () for an argument of any number of values that is not given.
+            default=inspect.Parameter.empty if param.required else None if param.many else param.initial,
         )
         for param in command.params
     ]

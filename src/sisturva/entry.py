@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import NoReturn
+from typing import NoReturn, cast
 
 from .commands import Outcome
 from .interface import BY_NAME, VERSION_FLAGS, Command, Param, Value, version
@@ -54,8 +54,12 @@ def parse(command: Command, args: Sequence[str]) -> dict[str, Value] | None:
                 return None
             values[param.name] = int(value) if param.type == "int" else value
         elif arg and not arg.startswith("-") and given < len(positional):
-            values[positional[given].name] = arg
-            given += 1
+            target = positional[given]
+            if target.many:
+                values[target.name] = [*cast(Sequence[str], values[target.name]), arg]
+            else:
+                values[target.name] = arg
+                given += 1
         else:
             return None
         index += 1

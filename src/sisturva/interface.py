@@ -14,7 +14,7 @@ from .errors import UsageError
 # This module is imported on every run, before anything else: it must stay as light as
 # `entry` itself (no typer, no pydantic), so the command implementations load inside the runners.
 
-Value = str | int | bool | None
+Value = str | int | bool | list[str] | tuple[str, ...] | None
 Values = Mapping[str, Value]
 
 VERSION_FLAGS = ("--version", "-V")
@@ -41,10 +41,14 @@ class Param:
     hidden: bool = False
     instead_of: str | None = None
     """A deprecated spelling of the strategy folder: its value goes to this parameter, with a note on stderr."""
+    many: bool = False
+    """A positional argument that takes every remaining value (`fmt PATH…`): a list, () when none."""
 
     @property
     def initial(self) -> Value:
         """The value a call that does not give it receives."""
+        if self.many:
+            return ()  # as click gives an argument of any number of values that was not given
         return False if self.type == "flag" else self.default
 
     def spelled(self) -> str:
@@ -94,6 +98,11 @@ def _text(values: Values, name: str) -> str | None:
 
 def _str(values: Values, name: str) -> str:
     return _text(values, name) or ""
+
+
+def _texts(values: Values, name: str) -> tuple[str, ...]:
+    value = values.get(name)
+    return tuple(v for v in value if isinstance(v, str)) if isinstance(value, tuple | list) else ()
 
 
 def _int(values: Values, name: str) -> int | None:
@@ -150,7 +159,12 @@ def _render(v: Values) -> Outcome:
     from .commands.render import run
 
     return run(
-        _text(v, "directory"), _str(v, "out"), _text(v, "lang"), _str(v, "format"), not _flag(v, "no_cache")
+        _text(v, "directory"),
+        _str(v, "out"),
+        _text(v, "lang"),
+        _str(v, "format"),
+        not _flag(v, "no_cache"),
+        _flag(v, "allow_errors"),
     )
 
 
@@ -222,6 +236,38 @@ def _review(v: Values) -> Outcome:
         _str(v, "lang"),
         not _flag(v, "no_cache"),
     )
+
+
+def _init(v: Values) -> Outcome:
+    from .commands.init import run
+
+    return run(_text(v, "folder"), _text(v, "lang"), _text(v, "years"), _text(v, "name"))
+
+
+def _new(v: Values) -> Outcome:
+    from .commands.new import run
+
+    return run(_text(v, "directory"), _str(v, "kind"), _str(v, "id"), v, _flag(v, "dry_run"))
+
+
+def _set(v: Values) -> Outcome:
+    from .commands.set import run
+
+    return run(
+        _text(v, "directory"),
+        _str(v, "kind"),
+        _str(v, "id"),
+        _str(v, "field"),
+        _text(v, "value"),
+        _flag(v, "unset"),
+        _flag(v, "dry_run"),
+    )
+
+
+def _fmt(v: Values) -> Outcome:
+    from .commands.fmt import run
+
+    return run(_text(v, "directory"), _texts(v, "paths"), _flag(v, "check"), _flag(v, "diff"))
 
 
 # -- the declaration ------------------------------------------------------------------------------
@@ -307,6 +353,12 @@ COMMANDS: tuple[Command, ...] = (
                 "site, markdown, data or all (comma-separated).",
                 default="all",
                 metavar="FORMATS",
+            ),
+            Param(
+                "allow_errors",
+                ("--allow-errors",),
+                "Publish even with errors, every page marked as unapproved; the findings go to stderr.",
+                "flag",
             ),
             NO_CACHE,
             PATH,
@@ -414,6 +466,184 @@ COMMANDS: tuple[Command, ...] = (
             REPO,
         ),
         _review,
+    ),
+    Command(
+        "init",
+        "A new strategy repository that validates: files, schemas, CI workflows, contribution guide.",
+        (
+            Param(
+                "folder",
+                help="The folder to make it in (default: here); created when missing.",
+                metavar="DIR",
+            ),
+            Param(
+                "lang",
+                ("--lang",),
+                "The strategy's languages, Finnish first (default: fi,sv,en).",
+                metavar="LANGS",
+            ),
+            Param(
+                "years",
+                ("--years",),
+                "The planning years, first and last, e.g. 2025-2028 (default: this year and three more).",
+                metavar="YEARS",
+            ),
+            Param("name", ("--name",), "The strategy's name in Finnish.", metavar="TEXT"),
+        ),
+        _init,
+    ),
+    Command(
+        "new",
+        "One new record where it belongs: organisation, phenomenon, indicator, priority, goal, commitment, budget, budget-line.",
+        (
+            Param(
+                "kind",
+                help="organisation, phenomenon, indicator, priority, goal, commitment, budget or budget-line.",
+                required=True,
+                metavar="KIND",
+            ),
+            Param(
+                "id",
+                help="The new record's id (a budget plan's: its organisation; a budget line's: e.g. 26.10.01).",
+                required=True,
+                metavar="ID",
+            ),
+            Param(
+                "title",
+                ("--title", "--name", "--action"),
+                "Its title, name or (a commitment's) action, in Finnish.",
+                metavar="TEXT",
+            ),
+            Param(
+                "type",
+                ("--type",),
+                "An organisation's kind (agency, …) or a budget plan's (state-tts, …).",
+                metavar="TYPE",
+            ),
+            Param(
+                "status",
+                ("--status",),
+                "Its status, e.g. active (the kind's choices are listed when it is wrong).",
+                metavar="STATUS",
+            ),
+            Param(
+                "org",
+                ("--org",),
+                "The organisation: a commitment's, a budget line's plan's, an indicator's owner.",
+                metavar="ID",
+            ),
+            Param("priority", ("--priority",), "A goal's priority.", metavar="ID"),
+            Param("goal", ("--goal",), "The goals a commitment serves, comma-separated.", metavar="IDS"),
+            Param("indicator", ("--indicator",), "A goal's or phenomenon's indicator.", metavar="ID"),
+            Param("parent", ("--parent",), "The organisation an organisation comes under.", metavar="ID"),
+            Param("unit", ("--unit",), "An indicator's unit, in Finnish.", metavar="TEXT"),
+            Param(
+                "direction",
+                ("--direction",),
+                "Which way an indicator is better.",
+                choices=("higher-is-better", "lower-is-better"),
+            ),
+            Param(
+                "start",
+                ("--start",),
+                "The first year of its period (a budget plan's years).",
+                "int",
+                metavar="YEAR",
+            ),
+            Param("end", ("--end",), "The last year of its period.", "int", metavar="YEAR"),
+            Param(
+                "budget_line",
+                ("--budget-line",),
+                "A commitment's resource: the line of its organisation's plan.",
+                metavar="LINE",
+            ),
+            Param(
+                "year",
+                ("--year",),
+                "The year of a commitment's resource or a budget line's amount (default: --start).",
+                "int",
+                metavar="YEAR",
+            ),
+            Param(
+                "euros",
+                ("--euros",),
+                "Euros of that resource, or that budget line's amount.",
+                metavar="AMOUNT",
+            ),
+            Param(
+                "allocated",
+                ("--allocated",),
+                "The part of a budget line's amount allocated to the cooperation.",
+                metavar="AMOUNT",
+            ),
+            Param(
+                "person_years", ("--person-years",), "Person-years of a commitment's resource.", metavar="N"
+            ),
+            DIRECTORY,
+            Param("dry_run", ("--dry-run",), "Show the change as a diff; write nothing.", "flag"),
+        ),
+        _new,
+    ),
+    Command(
+        "set",
+        "Change one value of one record in place, keeping every comment; refused if it makes the file invalid.",
+        (
+            Param(
+                "kind",
+                help="The record's kind: commitment, goal, indicator, budget, … (singular or plural).",
+                required=True,
+                metavar="KIND",
+            ),
+            Param(
+                "id",
+                help="The record's id (settings and strategy: the kind again).",
+                required=True,
+                metavar="ID",
+            ),
+            Param(
+                "field",
+                help="The field as sisturva diff prints it: status, title.sv, resources[2024/26.10.01].euros, …",
+                required=True,
+                metavar="FIELD",
+            ),
+            Param(
+                "value",
+                help="The new value, read as YAML reads it (2024, 1500.50, true, text).",
+                metavar="VALUE",
+            ),
+            Param(
+                "unset", ("--unset",), "Remove the field (or the list item) instead of setting it.", "flag"
+            ),
+            Param("dry_run", ("--dry-run",), "Show the change as a diff; write nothing.", "flag"),
+            DIRECTORY,
+        ),
+        _set,
+    ),
+    Command(
+        "fmt",
+        "Put every strategy file in its canonical form, keeping comments and meaning.",
+        (
+            Param(
+                "paths",
+                help="Files or folders to format (default: the whole strategy).",
+                metavar="PATH...",
+                many=True,
+            ),
+            Param(
+                "check",
+                ("--check",),
+                "Write nothing; list the files that would change and exit 1 if any.",
+                "flag",
+            ),
+            Param(
+                "diff",
+                ("--diff",),
+                "Write nothing; show what would change as a diff (exit 1 if any).",
+                "flag",
+            ),
+            DIRECTORY,
+        ),
+        _fmt,
     ),
 )
 """The commands, in the order `sisturva --help` lists them."""
