@@ -27,8 +27,9 @@ lint: $(STAMP)
 
 test: $(STAMP)
 	@# The browser tests drive Debian's chromium (Playwright's own browser download cannot work offline).
-	command -v chromium >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
+	@# shellcheck checks the posting scripts of the CI examples.
+	{ command -v chromium && command -v shellcheck; } >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium shellcheck; }
 	$(BIN)/pytest
 	$(MAKE) lint
 

@@ -142,3 +142,16 @@ def test_kill_during_fmt_leaves_every_file_old_or_new(tmp_path: Path) -> None:
             assert again.returncode == 0, again.stderr
             assert _files(work) == new
             assert not [p for p in work.rglob(".*.tmp")]
+
+
+def test_exact_amounts_are_written_as_the_reader_reads_them() -> None:
+    from decimal import Decimal
+
+    from sisturva.documents import parse
+
+    tree = rt.load("euros: 1\nshare: 1\n")
+    tree["euros"] = Decimal("200000")
+    tree["share"] = Decimal("1.10")
+    text = rt.dump(tree)
+    assert text == "euros: 200000\nshare: 1.10\n"
+    assert parse("x.yaml", text.encode()).findings == ()

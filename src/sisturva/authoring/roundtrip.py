@@ -61,8 +61,11 @@ class _Emitter(RoundTripEmitter):
 
 
 def _decimal(representer: Any, value: Decimal) -> Any:
+    # Exact as written (`1.10` stays `1.10`); a whole amount is an integer, or ruamel would tag
+    # `200000` as `!!float`, a tag the reader refuses.
     text = format(value, "f")
-    return representer.represent_scalar("tag:yaml.org,2002:float", text)
+    kind = "float" if "." in text else "int"
+    return representer.represent_scalar(f"tag:yaml.org,2002:{kind}", text)
 
 
 def _yaml(preserve_quotes: bool) -> YAML:
