@@ -56,6 +56,24 @@ for path in paths:
         yaml.load(handle.read(), Loader=yaml.CSafeLoader)
 """
 
+# The round-trip reader that keeps comments, over the same files: what reading every file with the
+# writer's library would cost.
+RUAMEL = """
+import os, sys
+from ruamel.yaml import YAML
+root = sys.argv[1]
+yaml = YAML(typ='rt')
+paths = [os.path.join(root, n) for n in sorted(os.listdir(root)) if n.endswith('.yaml')]
+for folder in sorted(os.listdir(root)):
+    full = os.path.join(root, folder)
+    if not folder.startswith('.') and os.path.isdir(full):
+        paths += [os.path.join(full, n) for n in sorted(os.listdir(full)) if n.endswith('.yaml')]
+for path in paths:
+    with open(path, 'rb') as handle:
+        yaml.load(handle.read())
+"""
+SET_COMMITMENTS = 1000
+
 # What a diff that reports findings needs before it reads anything: the models (pydantic) and the
 # checks built on them.
 MODELS = "import sisturva.strategy, sisturva.checks"
@@ -379,6 +397,106 @@ def measure_history(b: Bench, national: Path, tracked: str, scale: float) -> Non
         b.row("align", "n/a", note="no `sisturva align` command yet")
 
 
+def big_commitments(count: int) -> str:
+    """One organisation's commitments file with `count` commitments, as a person writes them."""
+    lines = [
+        "# yaml-language-server: $schema=../../schemas/commitments.schema.json",
+        "organisation: poliisihallitus",
+        "commitments:",
+    ]
+    for n in range(1, count + 1):
+        lines += [
+            f"  # Toimenpide {n}",
+            f"  - id: poha-bench-{n:04d}",
+            f"    action: {{fi: Toimenpide {n}, sv: Åtgärd {n}, en: Action {n}}}",
+            "    goals: [p1-g1]",
+            "    period: {start: 2022, end: 2025}",
+            "    status: planned",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def measure_authoring(b: Bench, national: Path) -> None:
+    """Time `fmt --check` of a canonical national repository (cold, warm, beside ruamel) and `set`."""
+    if not has_command("fmt"):
+        b.row("fmt --check", "n/a", note="no `sisturva fmt` command yet")
+        return
+    canonical = b.work / "national-fmt"
+    shutil.copytree(national, canonical, ignore=shutil.ignore_patterns(".git"))
+    first = run([SISTURVA, "fmt", "-C", str(canonical)], env=b.fresh_cache())
+    if first.code not in (0, 1):
+        b.failed("fmt, every file of the national repository", first)
+        return
+    b.row(
+        "fmt, every file rewritten once (round trip)",
+        f"{first.seconds:.3f} s",
+        first.seconds,
+        note="makes the copy canonical for the rows below",
+    )
+    rt = run([sys.executable, "-c", RUAMEL, str(canonical)])
+    b.row(
+        "ruamel.yaml round-trip load, same files (one process)",
+        f"{rt.seconds:.3f} s" if rt.code == 0 else "n/a",
+        rt.seconds if rt.code == 0 else None,
+        note="" if rt.code == 0 else rt.why(),
+    )
+    validates = [run([SISTURVA, "validate", "-C", str(canonical)], env=b.fresh_cache()) for _ in range(3)]
+    checks = [run([SISTURVA, "fmt", "-C", str(canonical), "--check"], env=b.fresh_cache()) for _ in range(3)]
+    check = min(checks, key=lambda r: r.seconds)
+    base = min(validates, key=lambda r: r.seconds)
+    if check.code != 0:
+        b.failed("fmt --check, canonical (cold cache)", check)
+    else:
+        factor = check.seconds / base.seconds
+        b.row(
+            "fmt --check, canonical (cold cache)",
+            f"{check.seconds:.3f} s",
+            check.seconds,
+            "≤ 1.2× validate cold",
+            factor <= 1.2,
+            f"{factor:.2f}× validate cold ({base.seconds:.3f} s); {check.cpu:.2f} s CPU",
+        )
+    env = b.fresh_cache()
+    run([SISTURVA, "validate", "-C", str(canonical)], env=env)
+    run([SISTURVA, "fmt", "-C", str(canonical), "--check"], env=env)
+    warm_validate = best(3, lambda: run([SISTURVA, "validate", "-C", str(canonical)], env=env))
+    warm = best(3, lambda: run([SISTURVA, "fmt", "-C", str(canonical), "--check"], env=env))
+    factor = warm.seconds / warm_validate.seconds
+    b.row(
+        "fmt --check, canonical (warm cache)",
+        f"{warm.seconds:.3f} s",
+        warm.seconds,
+        "≤ 1.2× validate warm",
+        warm.code == 0 and factor <= 1.2,
+        f"{factor:.2f}× validate warm ({warm_validate.seconds:.3f} s)",
+    )
+    shutil.rmtree(canonical, ignore_errors=True)
+    # set: one value in a 1,000-commitment file of the example strategy, each run with an empty cache.
+    small = b.work / "set-repo"
+    shutil.copytree(PROJECT / "strategy", small)
+    (small / "commitments" / "poliisihallitus.yaml").write_text(big_commitments(SET_COMMITMENTS), "utf-8")
+    sets = []
+    for value in ("in-progress", "planned", "in-progress"):
+        cmd = [SISTURVA, "set", "-C", str(small), "commitment", "poha-bench-0500", "status", value]
+        sets.append(run(cmd, env=b.fresh_cache()))
+    done = min(sets, key=lambda r: r.seconds)
+    if any(r.code != 0 for r in sets):
+        b.failed(
+            f"set, one value in a {SET_COMMITMENTS:,}-commitment file (cold)", next(r for r in sets if r.code)
+        )
+    else:
+        b.row(
+            f"set, one value in a {SET_COMMITMENTS:,}-commitment file (cold)",
+            f"{done.seconds:.3f} s",
+            done.seconds,
+            "≤ 0.5 s",
+            done.seconds <= 0.5,
+            "the example strategy with one organisation's file grown",
+        )
+    shutil.rmtree(small, ignore_errors=True)
+
+
 def peer_render(b: Bench, peer_bin: Path | None, why: str) -> dict[str, float]:
     """Per-item seconds of StrictDoc's HTML export and Doorstop's publish of PEER_ITEMS items."""
     results: dict[str, float] = {}
@@ -507,6 +625,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             measure_jsonschema(b, national, peer_bin, why, cold)
         measure_history(b, national, ds.tracked, args.scale)
+        measure_authoring(b, national)
         peer = {} if args.skip_peers else peer_render(b, peer_bin, why)
         if args.skip_peers:
             b.row("strictdoc / doorstop", "n/a", note=why)

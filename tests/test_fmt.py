@@ -249,3 +249,28 @@ def test_fmt_is_idempotent_keeps_meaning_and_comments(text: str) -> None:
     if known_canonical(rel, text.encode(), LANGS):
         assert out == text
     assert known_canonical(rel, out.encode(), LANGS) or format_text(rel, out, LANGS) == out
+
+
+def test_an_unchanged_canonical_tree_is_answered_from_its_stamps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sisturva import cache
+    from sisturva.authoring import canonical
+
+    root = tmp_path / "strategy"
+    shutil.copytree(PROJECT / "strategy", root)
+    assert main(["fmt", "-C", str(root)]) == 0
+    monkeypatch.setattr(cache, "RACY_NS", 0)  # the files just written count as settled
+    assert main(["fmt", "-C", str(root), "--check"]) == 0
+
+    def unexpected(*args: object) -> bool:
+        raise AssertionError("a file was checked again")
+
+    monkeypatch.setattr(canonical, "known_canonical", unexpected)
+    assert main(["fmt", "-C", str(root), "--check"]) == 0
+    # A changed file is checked again.
+    path = root / "organisations" / "sm.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "# kommentti\n", encoding="utf-8")
+    with pytest.raises(AssertionError, match="checked again"):
+        main(["fmt", "-C", str(root), "--check"])
+    capsys.readouterr()

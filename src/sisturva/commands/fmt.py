@@ -97,22 +97,33 @@ def run(
 ) -> Outcome:
     """Format the files (or, with `check`/`show_diff`, say which would change); exit 1 when some would."""
     from .. import cache
+
+    # Given files (as pre-commit gives them, from the top of the work tree) name their strategy.
+    root = find_root(directory or (paths[0] if paths else None))
+    absolute = bool(directory) and os.path.isabs(str(directory))
+    store = cache.Store(cache.store_name("fmt", root), enabled=use_cache)
+    # As for `validate`: a tree whose files' stamps (sisturva.yaml's among them) are those of a tree
+    # found canonical before is answered without reading a file or loading the models.
+    tree, trusted = (
+        cache.stamp_key(root, absolute, ("fmt", cache.code_stamp(), tuple(paths)))
+        if use_cache
+        else ("", False)
+    )
+    if tree and store.get(tree) is True:
+        return Outcome("", 0, "")
+
     from ..authoring.canonical import format_text, model_of
     from ..authoring.edit import languages_of
     from ..authoring.write import unified_diff, write_changes
     from ..documents import parse
     from ..reports.findings import finding_line
 
-    # Given files (as pre-commit gives them, from the top of the work tree) name their strategy.
-    root = find_root(directory or (paths[0] if paths else None))
-    absolute = bool(directory) and os.path.isabs(str(directory))
     prefix = display_prefix(root, absolute)
     languages = languages_of(root)
     try:
         settings_line = (root / "sisturva.yaml").read_text("utf-8").partition("\n")[0]
     except (OSError, UnicodeDecodeError):
         settings_line = ""
-    store = cache.Store(cache.store_name("fmt", root), enabled=use_cache)
     stamp = f"{cache.code_stamp()}\0{','.join(languages)}\0{settings_line}\0"
     problems: list[str] = []
     refused: list[str] = []
@@ -154,6 +165,8 @@ def run(
             )
             continue
         changes[source.rel] = new
+    if tree and trusted and not (changes or problems or refused):
+        store.put(tree, True)
     store.save()
     err = "".join(line + "\n" for line in [*problems, *refused])
     failed = 2 if refused else 1 if problems else 0
