@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from ..diff import Review, reviewers
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
 from ..findings import exit_code
+from ..review import Review, reviewers, shown_records
 from . import Outcome
-from .diff import comparison, sides
+from .diff import Side, Sides, comparison, sides
 
 
 def collect(path: str | None, base: str, head: str, use_cache: bool = True, lang: str = "fi") -> Review:
@@ -24,9 +27,25 @@ def collect(path: str | None, base: str, head: str, use_cache: bool = True, lang
         return Review(result, (), ())
     touched = set(result.changed_paths)
     head_findings = [f for f in found.findings("head") if f.path in touched]
-    rels = [c.rel for c in found.changes]
-    people = reviewers(found.strategy("head"), found.base_records, result, rels)
-    return Review(result, tuple(head_findings), tuple(people))
+    people = reviewers(
+        [c.rel for c in found.changes],
+        _reader(found, "base"),
+        _reader(found, "head"),
+        result,
+        found.git.display,
+        lang,
+    )
+    shown = shown_records(result.changes, found.base_records, found.head_records)
+    return Review(result, tuple(head_findings), tuple(people), shown)
+
+
+def _reader(found: Sides, side: Side) -> Callable[[Sequence[str]], Mapping[str, Any]]:
+    """Parsed files of one side by path: straight from git objects, so a file that fails validation still names its owners."""
+
+    def read(rels: Sequence[str]) -> Mapping[str, Any]:
+        return {rel: doc.data for rel, doc in found.documents(side, rels)}
+
+    return read
 
 
 def _plain(base: str, head: str) -> bool:

@@ -1,0 +1,216 @@
+"""Who reviews a change: the owners of the organisations whose files or records it touches, and why."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .diff import Comparison, RecordChange, Records
+from .findings import Finding
+from .layout import SINGLE_FILE_NAMES
+
+Role = Literal["organisation", "parent", "chair", "secretariat"]
+ROLES: tuple[Role, ...] = ("organisation", "parent", "chair", "secretariat")
+"""Why an organisation reviews, strongest first: reviewers are listed in this order."""
+OWN_FOLDERS: dict[str, str] = {
+    "organisations": "id",
+    "commitments": "organisation",
+    "budgets": "organisation",
+}
+"""An organisation's own files, named by its id, and the key inside that names the organisation."""
+SHARED_FOLDERS: tuple[str, ...] = ("priorities", "indicators", "phenomena")
+"""Folders of records the partners share: the secretariat reviews them."""
+TEMPLATES = "templates"
+"""The templates folder when the settings name none (`templates` in sisturva.yaml)."""
+
+Reader = Callable[[Sequence[str]], Mapping[str, Any]]
+"""Parsed data of the files of one side by repository path; a file the side lacks is left out."""
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One changed file that makes an organisation a reviewer, and in which role."""
+
+    role: Role
+    path: str
+    """The changed file as the user would type it."""
+    of: str | None = None
+    """Whose parent (an organisation) or whose group's chair (a priority) the reviewer is."""
+    records: tuple[str, ...] = ()
+    """Ids of the records the change adds, removes or modifies in the file."""
+
+
+@dataclass(frozen=True)
+class Reviewer:
+    """An organisation that reviews a change: its owners, on both sides, and why it reviews."""
+
+    organisation: str
+    name: str
+    """In the reader's language."""
+    owners: tuple[str, ...]
+    """Who reviews: the head's owners, then those of the base the change would drop."""
+    because: tuple[Reason, ...] = ()
+    owners_before: tuple[str, ...] = ()
+    owners_after: tuple[str, ...] = ()
+    removed: bool = False
+    """The change removes the organisation's record: its owners are the base's."""
+
+    @property
+    def dropped(self) -> tuple[str, ...]:
+        """Owners of the base that the head no longer lists; they review all the same."""
+        return tuple(o for o in self.owners_before if o not in self.owners_after)
+
+
+@dataclass(frozen=True)
+class Review:
+    """What CI posts on a pull request."""
+
+    comparison: Comparison
+    touched: tuple[Finding, ...]
+    """Findings of the head in the files the change touches."""
+    reviewers: tuple[Reviewer, ...]
+    records: Mapping[tuple[str, str], Mapping[str, Any]] = field(default_factory=dict)
+    """The content of each added or removed record by (kind, id), to show all its fields."""
+
+
+def _text(value: object, lang: str) -> str:
+    """Record text (a string or `{fi, sv, en}`) in `lang`, else in the first language it has."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        for code in (lang, "fi", "sv", "en"):
+            found = value.get(code)
+            if isinstance(found, str) and found:
+                return found
+    return ""
+
+
+def _id(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _owners(data: Mapping[str, Any] | None) -> tuple[str, ...]:
+    found = data.get("owners") if data else None
+    return tuple(dict.fromkeys(o for o in found if isinstance(o, str))) if isinstance(found, list) else ()
+
+
+def _templates(settings: Mapping[str, Any] | None) -> str:
+    folder = settings.get("templates") if settings else None
+    return (folder.strip("/") if isinstance(folder, str) and folder.strip("/") else TEMPLATES) + "/"
+
+
+def reviewers(
+    changed: Iterable[str],
+    base: Reader,
+    head: Reader,
+    comparison: Comparison,
+    display: str = "",
+    lang: str = "fi",
+) -> list[Reviewer]:
+    """Who reviews a change of the files `changed` (repository paths), each organisation once.
+
+    The owners of an organisation whose own files change (its organisation record, commitments,
+    budget plan) and of its parent; the owners of a priority group's chair for its priority and
+    goals; and the secretariat's owners for the shared files. Everything is read from both sides,
+    so a change cannot leave out a reviewer by editing `owners`, `parent`, a chair or the
+    secretariat: those of the base review too.
+    """
+    rels = sorted(set(changed))
+    sides = (base, head)
+    settings = [side(["sisturva.yaml"]).get("sisturva.yaml") for side in sides]
+    templates = {_templates(s if isinstance(s, dict) else None) for s in settings}
+    # Only the files whose content names a reviewer are parsed (not templates or stray files).
+    readable = [rel for rel in rels if rel.partition("/")[0] in (*OWN_FOLDERS, "priorities")]
+    files = [side(readable) for side in sides]
+    records: dict[str, list[str]] = {}
+    for c in comparison.changes:
+        records.setdefault(c.path, []).append(c.id)
+
+    reasons: dict[str, list[Reason]] = {}
+
+    def add(org: str | None, role: Role, rel: str, of: str | None = None) -> None:
+        if org:
+            path = display + rel
+            reason = Reason(role, path, of, tuple(dict.fromkeys(records.get(path, ()))))
+            if reason not in reasons.setdefault(org, []):
+                reasons[org].append(reason)
+
+    own: dict[str, set[str]] = {}
+    shared: list[str] = []
+    for rel in rels:
+        folder, _, name = rel.partition("/")
+        datas = [f.get(rel) for f in files]
+        if folder in OWN_FOLDERS and name.endswith(".yaml") and "/" not in name:
+            # The file's name and the id inside it should agree; a change where they differ is
+            # reviewed by both organisations.
+            named = {name[: -len(".yaml")]}
+            named.update(i for d in datas if isinstance(d, dict) if (i := _id(d.get(OWN_FOLDERS[folder]))))
+            for org in sorted(named):
+                add(org, "organisation", rel)
+                own.setdefault(org, set()).add(rel)
+        elif folder == "priorities" and "/" not in name:
+            priority = next((i for d in datas if isinstance(d, dict) if (i := _id(d.get("id")))), None)
+            for d in datas:
+                group = d.get("group") if isinstance(d, dict) else None
+                if isinstance(group, dict):
+                    add(_id(group.get("chair")), "chair", rel, priority or name.removesuffix(".yaml"))
+            shared.append(rel)
+        elif (
+            rel in SINGLE_FILE_NAMES or folder in SHARED_FOLDERS or any(rel.startswith(t) for t in templates)
+        ):
+            shared.append(rel)
+
+    organisations = [side([f"organisations/{org}.yaml" for org in sorted(own)]) for side in sides]
+    for org, owned in sorted(own.items()):
+        for found in organisations:
+            data = found.get(f"organisations/{org}.yaml")
+            parent = _id(data.get("parent")) if isinstance(data, dict) else None
+            if parent != org:
+                for rel in sorted(owned):
+                    add(parent, "parent", rel, org)
+    if shared:
+        for strategy in (side(["strategy.yaml"]).get("strategy.yaml") for side in sides):
+            secretariat = strategy.get("secretariat") if isinstance(strategy, dict) else None
+            if isinstance(secretariat, dict):
+                for rel in shared:
+                    add(_id(secretariat.get("organisation")), "secretariat", rel)
+
+    wanted = [f"organisations/{org}.yaml" for org in sorted(reasons)]
+    before, after = (side(wanted) for side in sides)
+    out: list[Reviewer] = []
+    for org, why in reasons.items():
+        rel = f"organisations/{org}.yaml"
+        old, new = before.get(rel), after.get(rel)
+        old = old if isinstance(old, dict) else None
+        new = new if isinstance(new, dict) else None
+        owners_before, owners_after = _owners(old), _owners(new)
+        name = _text(new.get("name"), lang) if new else ""
+        out.append(
+            Reviewer(
+                org,
+                name or (_text(old.get("name"), lang) if old else ""),
+                tuple(dict.fromkeys((*owners_after, *owners_before))),
+                tuple(sorted(why, key=lambda r: (ROLES.index(r.role), r.of or "", r.path))),
+                owners_before,
+                owners_after,
+                removed=old is not None and new is None,
+            )
+        )
+    out.sort(key=lambda r: (min(ROLES.index(x.role) for x in r.because), r.organisation))
+    return out
+
+
+def shown_records(
+    changes: Iterable[RecordChange],
+    base: Records,
+    head: Records,
+) -> dict[tuple[str, str], Mapping[str, Any]]:
+    """The content of each added record (from the head) and removed record (from the base)."""
+    out: dict[tuple[str, str], Mapping[str, Any]] = {}
+    for c in changes:
+        side = head if c.change == "added" else base if c.change == "removed" else None
+        found = side.get((c.kind, c.id)) if side is not None else None
+        if found is not None:
+            out[(c.kind, c.id)] = found.data
+    return out
