@@ -99,6 +99,21 @@ def _literal(model: Any, name: str) -> tuple[str, ...]:
     return tuple(str(a) for a in get_args(annotation) if a is not type(None))
 
 
+def _pick(name: str, question: str, what: str, model: Any, field: str | None = None) -> _Field:
+    """A value chosen from those a Literal field of `model` accepts (its option `--NAME`)."""
+
+    def options() -> tuple[str, ...]:
+        return _literal(model, field or name)
+
+    return _Field(
+        name,
+        f"--{name}",
+        question,
+        _choice(what, options),
+        choices=lambda ctx: [(k, "") for k in options()],
+    )
+
+
 def _text(ctx: _Context, answer: str) -> str:
     text = answer.strip()
     if not text:
@@ -256,13 +271,7 @@ def _fields(kind: str) -> list[_Field]:
     if kind == "organisation":
         return [
             _Field("title", "--name", "Full name, in Finnish", _text),
-            _Field(
-                "type",
-                "--type",
-                "Kind of organisation",
-                _choice("organisation kind", lambda: _literal(Organisation, "kind")),
-                choices=lambda ctx: [(k, "") for k in _literal(Organisation, "kind")],
-            ),
+            _pick("type", "Kind of organisation", "organisation kind", Organisation, "kind"),
             _Field(
                 "parent",
                 "--parent",
@@ -275,13 +284,7 @@ def _fields(kind: str) -> list[_Field]:
     if kind == "phenomenon":
         return [
             title,
-            _Field(
-                "status",
-                "--status",
-                "Status",
-                _choice("status", lambda: _literal(Phenomenon, "status")),
-                choices=lambda ctx: [(k, "") for k in _literal(Phenomenon, "status")],
-            ),
+            _pick("status", "Status", "status", Phenomenon),
             _Field(
                 "indicator",
                 "--indicator",
@@ -296,13 +299,7 @@ def _fields(kind: str) -> list[_Field]:
         return [
             _Field("title", "--name", "What it measures, in Finnish", _text),
             _Field("unit", "--unit", "Unit of its values, in Finnish (e.g. %)", _text),
-            _Field(
-                "direction",
-                "--direction",
-                "Which way is better",
-                _choice("direction", lambda: _literal(Indicator, "direction")),
-                choices=lambda ctx: [(k, "") for k in _literal(Indicator, "direction")],
-            ),
+            _pick("direction", "Which way is better", "direction", Indicator),
             _Field(
                 "org",
                 "--org",
@@ -315,13 +312,7 @@ def _fields(kind: str) -> list[_Field]:
     if kind == "priority":
         return [
             title,
-            _Field(
-                "status",
-                "--status",
-                "Status",
-                _choice("status", lambda: _literal(Priority, "status")),
-                choices=lambda ctx: [(k, "") for k in _literal(Priority, "status")],
-            ),
+            _pick("status", "Status", "status", Priority),
             start,
             _Field("end", "--end", "Last year (Enter while it is open)", _end, required=False),
         ]
@@ -417,20 +408,8 @@ def _fields(kind: str) -> list[_Field]:
         ]
     if kind == "budget":
         return [
-            _Field(
-                "type",
-                "--type",
-                "Kind of plan",
-                _choice("plan kind", lambda: _literal(Budget, "kind")),
-                choices=lambda ctx: [(k, "") for k in _literal(Budget, "kind")],
-            ),
-            _Field(
-                "status",
-                "--status",
-                "Status",
-                _choice("status", lambda: _literal(Budget, "status")),
-                choices=lambda ctx: [(k, "") for k in _literal(Budget, "status")],
-            ),
+            _pick("type", "Kind of plan", "plan kind", Budget, "kind"),
+            _pick("status", "Status", "status", Budget),
             _Field("start", "--start", "First year the plan covers", _year, default=_planning(False)),
             _Field(
                 "end", "--end", "Last year the plan covers", _end, required=False, default=_planning(True)
