@@ -19,23 +19,15 @@ from ruamel.yaml.emitter import RoundTripEmitter
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarString, LiteralScalarString
 
+from ..diff import KEYS as diff_keys
 from ..documents import resolve_plain
 from ..models import LANGUAGES, LocalizedText, Record
 
 WIDTH = 4096
 """Lines are never folded: a long text stays on one line, as people wrote it and as diffs read best."""
 
-KEYS: dict[str, tuple[str, ...]] = {
-    "goals": ("id",),
-    "subgroups": ("id",),
-    "resources": ("year", "budget_line"),
-    "observations": ("year",),
-    "lines": ("id",),
-    "amounts": ("year",),
-    "performance_targets": ("id",),
-    "person_years": ("year",),
-}
-"""Lists of records matched (and, by `fmt`, ordered) by these keys: the same as `diff.KEYS`."""
+# Lists of records are matched (and, by `fmt`, ordered) by the keys `diff` matches them by.
+KEYS = diff_keys
 LINE_FIELDS = frozenset({"budget_line"})
 """Fields holding a budget line id: always quoted, so `26.30` is never read as a number."""
 
