@@ -144,3 +144,55 @@ def test_t_fills_placeholders_and_defaults_to_finnish() -> None:
     assert tn("count.commitments", "sv", 1) == "1 åtagande"
     assert t("stale.since", "en", year=2024) == "a new value was due by 2024"
     assert t("verdict.on-track", "de") == "Oikealla tiellä"
+
+
+# Data published with errors, and the budget lines commitments charge.
+
+UNAPPROVED = {
+    "fi": "**Tässä julkaisussa on korjaamattomia virheitä: tiedot eivät ole hyväksytty versio.**",
+    "sv": "**Den här publikationen innehåller fel som inte har rättats: uppgifterna är inte en godkänd version.**",
+    "en": "**This publication contains uncorrected errors: the data are not an approved version.**",
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_an_unapproved_document_says_so_in_its_title_block(lang: str) -> None:
+    out = document(strategy(), lang, unapproved=2)
+    title_block = out.split("\n## ", 1)[0]
+    assert f"\n{UNAPPROVED[lang]}\n" in title_block
+    assert out.count(UNAPPROVED[lang]) == 1
+    assert UNAPPROVED[lang] not in document(strategy(), lang)
+    # Without strategy.yaml, the title block is the heading alone, and the notice under it.
+    files = {k: v for k, v in FILES.items() if k != "strategy.yaml"}
+    headless = document(strategy(files), lang, unapproved=1)
+    assert headless.startswith(f"# {t('doc.priorities', lang)}\n\n{UNAPPROVED[lang]}\n\n")
+
+
+@pytest.mark.parametrize(
+    ("lang", "known", "unknown"),
+    [
+        ("fi", "Poliisitoimen toimintamenot (26.10.01)", "26.99.99 **(ei talousarviosuunnitelmassa)**"),
+        ("sv", "Polisväsendets omkostnader (26.10.01)", "26.99.99 **(finns inte i budgetplanen)**"),
+        (
+            "en",
+            "Poliisitoimen toimintamenot *(language: suomi)* (26.10.01)",
+            "26.99.99 **(not in the budget plan)**",
+        ),
+    ],
+)
+def test_commitments_name_the_budget_lines_they_charge(lang: str, known: str, unknown: str) -> None:
+    old = "      - {year: 2023, budget_line: 26.10.01, euros: 1234567}\n"
+    files = {
+        **FILES,
+        "commitments/poliisihallitus.yaml": FILES["commitments/poliisihallitus.yaml"].replace(
+            old, old + "      - {year: 2023, budget_line: 26.99.99, euros: 1}\n"
+        ),
+    }
+    out = document(strategy(files), lang)
+    row = next(line for line in out.splitlines() if "| 2022–2024 |" in line)
+    assert row.endswith(f" | {known}; {unknown} |")
+    # Without a plan at all, every line is flagged.
+    files.pop("budgets/poliisihallitus.yaml")
+    row = next(line for line in document(strategy(files), lang).splitlines() if "| 2022–2024 |" in line)
+    flag = unknown.removeprefix("26.99.99 ")
+    assert row.endswith(f" | 26.10.01 {flag}; 26.99.99 {flag} |")

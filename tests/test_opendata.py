@@ -211,3 +211,20 @@ def test_render_writes_the_open_data(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["render", "-C", str(repo), "--out", str(out), "--format", "data", "--no-cache"]) == 0
     written = {p.name: p.read_bytes() for p in (out / "data").iterdir()}
     assert written == open_data(load(str(repo), False).strategy)
+
+
+def test_data_published_with_errors_says_so_and_still_matches_its_schema() -> None:
+    files = open_data(strategy(), None, 3)
+    data = json.loads(files["strategy.json"])
+    package = json.loads(files["datapackage.json"])
+    assert (data["unapproved"], data["errors"]) == (True, 3)
+    assert (package["unapproved"], package["errors"]) == (True, 3)
+    _valid_json(files)
+    _check_roundtrip(strategy(), files["strategy.json"])
+    # Approved data carries neither member, and the schema accepts no half of the pair.
+    approved = open_data(strategy())
+    assert "unapproved" not in json.loads(approved["strategy.json"])
+    assert "unapproved" not in json.loads(approved["datapackage.json"])
+    validator = jsonschema.Draft202012Validator(json.loads(files["strategy.schema.json"]))
+    del data["errors"]
+    assert [e.message for e in validator.iter_errors(data)] == ["'errors' is a dependency of 'unapproved'"]

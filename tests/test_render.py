@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from collections.abc import Callable
@@ -763,4 +764,174 @@ def test_damaged_document_and_data_parts_are_ignored(
     write_tree(repo, {rel: (repo / rel).read_text(encoding="utf-8").replace(old, new)})
     assert render_cached(repo, out, *both) == 0
     assert render(repo, tmp_path / "fresh", *both) == 0
+    assert snapshot(out) == snapshot(tmp_path / "fresh")
+
+
+# -- publishing data with errors (`--allow-errors`) -----------------------------------------------
+
+UNAPPROVED = {
+    "fi": "Tässä julkaisussa on korjaamattomia virheitä: tiedot eivät ole hyväksytty versio.",
+    "sv": "Den här publikationen innehåller fel som inte har rättats: uppgifterna är inte en godkänd version.",
+    "en": "This publication contains uncorrected errors: the data are not an approved version.",
+}
+NOT_IN_PLAN = {
+    "fi": "ei talousarviosuunnitelmassa",
+    "sv": "finns inte i budgetplanen",
+    "en": "not in the budget plan",
+}
+# A second resource on a line the organisation's plan lacks: SIS301, an error.
+UNKNOWN_LINE = (
+    "      - {year: 2022, budget_line: 26.10.01, euros: 100000, person_years: 1}\n",
+    "      - {year: 2022, budget_line: 26.10.01, euros: 100000, person_years: 1}\n"
+    "      - {year: 2022, budget_line: 26.99.99, euros: 5000}\n",
+)
+
+
+def break_budget_line(repo: Path) -> None:
+    rel = "commitments/poliisihallitus.yaml"
+    old, new = UNKNOWN_LINE
+    text = (repo / rel).read_text(encoding="utf-8")
+    assert old in text
+    write_tree(repo, {rel: text.replace(old, new)})
+
+
+def fix_budget_line(repo: Path) -> None:
+    rel = "commitments/poliisihallitus.yaml"
+    new, old = UNKNOWN_LINE
+    write_tree(repo, {rel: (repo / rel).read_text(encoding="utf-8").replace(old, new)})
+
+
+def notices(out: Path) -> dict[str, list[str]]:
+    """Every HTML page of `out` by path, with the languages whose unapproved notice it shows."""
+    return {
+        str(page.relative_to(out)): [
+            lang for lang, text in UNAPPROVED.items() if text in page.read_text(encoding="utf-8")
+        ]
+        for page in sorted(out.rglob("*.html"))
+    }
+
+
+def test_data_with_errors_is_published_only_when_allowed_and_then_marked_unapproved(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    break_budget_line(repo)
+    out = tmp_path / "site"
+    every = ("--format", "all")
+    assert render_cached(repo, out, *every) == 1
+    assert "nothing rendered" in capsys.readouterr().err
+    assert not out.exists()
+
+    assert render_cached(repo, out, *every, "--allow-errors") == 0
+    err = capsys.readouterr().err
+    assert "SIS301" in err and "rendered anyway" in err and "written" in err
+    shown = notices(out)
+    assert len(shown) > 20
+    for page, langs in shown.items():
+        # Each language's pages in their own language; the language chooser in every one.
+        assert langs == (list(UNAPPROVED) if page == "index.html" else [page.split("/")[0]]), page
+    page = (out / "fi/organisations/poliisihallitus.html").read_text(encoding="utf-8")
+    assert f'<p class="unapproved"><strong>{UNAPPROVED["fi"]}</strong></p>' in page
+    assert page.index('class="unapproved"') < page.index("<h1>")  # at the top of the content
+    for lang in UNAPPROVED:
+        document = (out / f"strategy.{lang}.md").read_text(encoding="utf-8")
+        assert f"\n**{UNAPPROVED[lang]}**\n" in document.split("\n## ", 1)[0]  # in the title block
+    data = json.loads((out / "data/strategy.json").read_bytes())
+    package = json.loads((out / "data/datapackage.json").read_bytes())
+    assert (data["unapproved"], data["errors"]) == (True, 1)
+    assert (package["unapproved"], package["errors"]) == (True, 1)
+
+    # Fixed, the next render takes nothing marked from the last one.
+    fix_budget_line(repo)
+    assert render_cached(repo, out, *every) == 0
+    assert not any(notices(out).values())
+    for lang in UNAPPROVED:
+        assert UNAPPROVED[lang] not in (out / f"strategy.{lang}.md").read_text(encoding="utf-8")
+    assert "unapproved" not in json.loads((out / "data/strategy.json").read_bytes())
+    assert "unapproved" not in json.loads((out / "data/datapackage.json").read_bytes())
+    assert render(repo, tmp_path / "fresh", *every) == 0
+    assert snapshot(out) == snapshot(tmp_path / "fresh")
+
+
+def test_pages_kept_from_a_clean_render_are_not_reused_for_an_unapproved_one(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "site"
+    assert render_cached(repo, out) == 0
+    assert not any(notices(out).values())
+    rendered = rendered_pages(monkeypatch)
+    # The error is in one organisation's commitments; the other pages read nothing of them.
+    break_budget_line(repo)
+    assert render_cached(repo, out, "--allow-errors") == 0
+    assert "fi/organisations/sm.html" in rendered and "sv/indicators/luottamus.html" in rendered
+    for page, langs in notices(out).items():
+        assert langs, page
+    assert render(repo, tmp_path / "fresh", "--allow-errors") == 0
+    assert snapshot(out) == snapshot(tmp_path / "fresh")
+
+
+def test_allow_errors_changes_nothing_for_data_without_errors(repo: Path, tmp_path: Path) -> None:
+    every = ("--format", "all")
+    assert render(repo, tmp_path / "plain", *every) == 0
+    assert render(repo, tmp_path / "allowed", *every, "--allow-errors") == 0
+    assert snapshot(tmp_path / "plain") == snapshot(tmp_path / "allowed")
+    assert not any(notices(tmp_path / "allowed").values())
+
+
+def test_help_says_where_the_findings_go(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["render", "--help"]) == 0
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "--allow-errors" in shown and "stderr" in shown
+
+
+# -- budget lines by name -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "name"),
+    [
+        ("fi", "Poliisitoimen toimintamenot"),
+        (
+            "sv",
+            '<span lang="fi">Poliisitoimen toimintamenot</span> <span class="fallback">(på finska)</span>',
+        ),
+        (
+            "en",
+            '<span lang="fi">Poliisitoimen toimintamenot</span> <span class="fallback">(in Finnish)</span>',
+        ),
+    ],
+)
+def test_resource_tables_name_the_budget_line_and_flag_one_not_in_the_plan(
+    repo: Path, tmp_path: Path, lang: str, name: str
+) -> None:
+    break_budget_line(repo)
+    out = tmp_path / "site"
+    assert render(repo, out, "--allow-errors") == 0
+    page = (out / lang / "organisations/poliisihallitus.html").read_text(encoding="utf-8")
+    cells = re.findall(r"<tr><th scope=\"row\">2022</th><td>(.*?)</td>", page)
+    assert cells == [
+        f"{name} (26.10.01)",
+        f'26.99.99 <strong class="not-in-plan">({NOT_IN_PLAN[lang]})</strong>',
+    ]
+
+
+def test_a_renamed_budget_line_is_renamed_wherever_commitments_name_it(repo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    every = ("--format", "all", "--lang", "fi")
+    assert render_cached(repo, out, *every) == 0
+    rel = "budgets/poliisihallitus.yaml"
+    write_tree(
+        repo,
+        {
+            rel: (repo / rel)
+            .read_text(encoding="utf-8")
+            .replace("Poliisitoimen toimintamenot", "Poliisin menot")
+        },
+    )
+    assert render_cached(repo, out, *every) == 0
+    document = (out / "strategy.fi.md").read_text(encoding="utf-8")
+    row = next(line for line in document.splitlines() if line.startswith("| Turvallisuusviestintä |"))
+    assert row.endswith(" | Poliisin menot (26.10.01) |")
+    page = (out / "fi/organisations/poliisihallitus.html").read_text(encoding="utf-8")
+    assert "<td>Poliisin menot (26.10.01)</td>" in page
+    assert render(repo, tmp_path / "fresh", *every) == 0
     assert snapshot(out) == snapshot(tmp_path / "fresh")

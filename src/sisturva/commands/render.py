@@ -84,27 +84,29 @@ PARALLEL_COMMITMENTS = 2000
 
 
 def _document(
-    strategy: Strategy, lang: str, verdicts: Verdicts, digests: Digests | None, root: Path
+    strategy: Strategy, lang: str, verdicts: Verdicts, digests: Digests | None, root: Path, unapproved: int
 ) -> bytes:
     from ..publish.markdown import document
-    from ..publish.reuse import Parts
 
     if digests is None:
-        return document(strategy, lang, verdicts).encode("utf-8")
+        return document(strategy, lang, verdicts, None, unapproved).encode("utf-8")
+    from ..publish.reuse import Parts
+
     parts = Parts.open(root, f"document-{lang}", digests)
-    text = document(strategy, lang, verdicts, parts)
+    text = document(strategy, lang, verdicts, parts, unapproved)
     parts.save(root, f"document-{lang}")
     return text.encode("utf-8")
 
 
-def _data(strategy: Strategy, digests: Digests | None, root: Path) -> dict[str, bytes]:
+def _data(strategy: Strategy, digests: Digests | None, root: Path, unapproved: int) -> dict[str, bytes]:
     from ..publish.opendata import open_data
-    from ..publish.reuse import Parts
 
     if digests is None:
-        return open_data(strategy)
+        return open_data(strategy, None, unapproved)
+    from ..publish.reuse import Parts
+
     parts = Parts.open(root, "data", digests)
-    data = open_data(strategy, parts)
+    data = open_data(strategy, parts, unapproved)
     parts.save(root, "data")
     return data
 
@@ -116,18 +118,21 @@ def _published(
     data: bool,
     digests: Digests | None,
     root: Path,
+    unapproved: int,
 ) -> bytes:
     """What is made beside the site, pickled: the documents and, with `data`, the open data files.
 
     `documents` names each language's document file; data files are named under `data/`.
+    `unapproved`: the number of errors published with `--allow-errors` (0: none).
     """
     made: dict[str, bytes] = {}
     if documents:
         assert verdicts is not None
         for code, name in documents.items():
-            made[name] = _document(strategy, code, verdicts, digests, root)
+            made[name] = _document(strategy, code, verdicts, digests, root, unapproved)
     if data:
-        made.update((f"data/{name}", content) for name, content in _data(strategy, digests, root).items())
+        found = _data(strategy, digests, root, unapproved)
+        made.update((f"data/{name}", content) for name, content in found.items())
     return pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL)
 
 
@@ -140,17 +145,26 @@ def _digests(loaded: Loaded, memo: Memo | None, known: Digests | None) -> Digest
     return Digests.of(loaded.strategy, loaded.files, loaded.root)
 
 
-def run(path: str | None, out: str, lang: str | None, fmt: str, use_cache: bool = True) -> Outcome:
-    """Render the strategy at `path` into `out`."""
+def run(
+    path: str | None,
+    out: str,
+    lang: str | None,
+    fmt: str,
+    use_cache: bool = True,
+    allow_errors: bool = False,
+) -> Outcome:
+    """Render the strategy at `path` into `out`; with `allow_errors`, also data with errors, marked unapproved."""
     from ..repository import frozen, load
 
     parts = formats(fmt)
     loaded = load(path, use_cache)
     with frozen():
-        return _render(loaded, out, lang, parts, use_cache)
+        return _render(loaded, out, lang, parts, use_cache, allow_errors)
 
 
-def _render(loaded: Loaded, out: str, lang: str | None, parts: set[str], use_cache: bool) -> Outcome:
+def _render(
+    loaded: Loaded, out: str, lang: str | None, parts: set[str], use_cache: bool, allow_errors: bool
+) -> Outcome:
     from ..reports.findings import text
 
     strategy = loaded.strategy
@@ -158,9 +172,17 @@ def _render(loaded: Loaded, out: str, lang: str | None, parts: set[str], use_cac
     out_path = Path(out)
     _check_out(out_path, loaded.root)
     errors = [f for f in strategy.findings if f.severity == "error"]
-    if errors:
+    report = ""
+    if errors and not allow_errors:
         report = text(list(strategy.findings), {"summary": "nothing rendered: fix these first"}, False)
         return Outcome("", exit_code(errors), report)
+    if errors:
+        held = "rendered anyway (--allow-errors): every page, document and data file is marked unapproved"
+        report = text(list(strategy.findings), {"summary": held}, False)
+    # Every part of the output says whether it was published with errors, so every key that lets a
+    # part of an earlier render be reused names the count too: a marked page is never reused for a
+    # clean render, nor the other way round.
+    unapproved = len(errors)
 
     from ..publish import site
 
@@ -183,7 +205,7 @@ def _render(loaded: Loaded, out: str, lang: str | None, parts: set[str], use_cac
             name = f"strategy.{code}.md"
             documents[code] = name
             if memo is not None:
-                keys[name] = f"{whole}:markdown:{code}"
+                keys[name] = f"{whole}:markdown:{code}:unapproved {unapproved}"
                 found = memo.reuse(keys[name], name)
                 if found is not None:
                     files[name] = found
@@ -191,7 +213,7 @@ def _render(loaded: Loaded, out: str, lang: str | None, parts: set[str], use_cac
             to_write[code] = name
     data: dict[str, bytes] | None = None
     if "data" in parts and memo is not None:
-        keys["data/"] = f"{whole}:data"
+        keys["data/"] = f"{whole}:data:unapproved {unapproved}"
         data = memo.reuse_all(keys["data/"], "data/")
     make_data = "data" in parts and data is None
     # The documents and the open data are made beside the site, in a process of its own when large
@@ -203,7 +225,9 @@ def _render(loaded: Loaded, out: str, lang: str | None, parts: set[str], use_cac
 
         known = verdicts(strategy, picture()) if to_write else None
         digests = _digests(loaded, memo, digests)
-        work = functools.partial(_published, strategy, to_write, known, make_data, digests, loaded.root)
+        work = functools.partial(
+            _published, strategy, to_write, known, make_data, digests, loaded.root, unapproved
+        )
         pending = site.in_background(work, len(strategy.commitment_owner) >= PARALLEL_COMMITMENTS)
     page_env: tuple[jinja2.Environment, dict[str, Any]] | None = None
     site_files: dict[str, bytes] = {}
@@ -219,7 +243,9 @@ def _render(loaded: Loaded, out: str, lang: str | None, parts: set[str], use_cac
         if memo is not None:
             from ..publish.reuse import site_key
 
-            keys["site"] = site_key(whole, folder, langs, documents, "data" in parts, changes, versions)
+            keys["site"] = site_key(
+                whole, folder, langs, documents, "data" in parts, changes, versions, unapproved
+            )
             reused = memo.reuse_all(keys["site"], "")
             if reused is not None:
                 memo.keep_previous()
@@ -234,6 +260,7 @@ def _render(loaded: Loaded, out: str, lang: str | None, parts: set[str], use_cac
                 versions=versions,
                 documents=documents,
                 data="data" in parts,
+                unapproved=unapproved,
             )
             common = site.common(strategy, langs, extras)
             kept: Kept | None = None
@@ -273,4 +300,4 @@ def _render(loaded: Loaded, out: str, lang: str | None, parts: set[str], use_cac
         f"rendered {len(files)} files into {shown} in {', '.join(langs)}: "
         f"{done.written} written, {done.kept} unchanged, {done.removed} removed\n"
     )
-    return Outcome("", 0, summary)
+    return Outcome("", 0, report + summary)

@@ -43,12 +43,15 @@ def number(value: Decimal | int, lang: str) -> str:
 class _Writer:
     """Builds the document in one language: every record text goes through `tx`, which marks fallbacks."""
 
-    def __init__(self, strategy: Strategy, lang: str, parts: Parts | None = None) -> None:
+    def __init__(
+        self, strategy: Strategy, lang: str, parts: Parts | None = None, unapproved: int = 0
+    ) -> None:
         self.s = strategy
         self.lang = lang
         self.default = strategy.settings.languages[0]
         self.out: list[str] = []
         self.parts = parts
+        self.unapproved = unapproved
 
     def part(self, reads: Callable[[Parts], Sequence[str]], write: Callable[[], None]) -> None:
         """Write a part with `write`, or copy it from the last render when what it `reads` is unchanged."""
@@ -107,6 +110,18 @@ class _Writer:
             parts.append(inline(source.url))
         return ", ".join(parts)
 
+    def budget_line(self, budget: Budget | None, line_id: str) -> str:
+        """A line a commitment charges by its name in the plan with its id after it; flagged when the plan lacks it."""
+        line = next((item for item in budget.lines if item.id == line_id), None) if budget else None
+        if line is not None:
+            return f"{self.tx(line.name)} ({inline(line_id)})"
+        return f"{inline(line_id)} **({self.t('budget_line.not_in_plan')})**"
+
+    def unapproved_notice(self) -> None:
+        """In the title block of data published with errors: the notice that it is not approved."""
+        if self.unapproved:
+            self.line(f"**{self.t('unapproved.notice')}**", "")
+
     def example(self, flag: bool) -> str:
         return f" *({self.t('doc.example')})*" if flag else ""
 
@@ -135,9 +150,11 @@ def _front(w: _Writer) -> None:
     doc = w.s.strategy
     if doc is None:
         w.heading(1, w.t("doc.priorities"))
+        w.unapproved_notice()
         return
     w.heading(1, w.tx(doc.name))
     w.line(f"*{w.t('doc.generated')}*", "")
+    w.unapproved_notice()
     w.heading(2, w.t("doc.mission"))
     w.para(doc.mission)
     w.para(doc.description)
@@ -215,8 +232,12 @@ def _goal_reads(
     return ["goal", goal_id, repr(verdicts.get(goal_id)), found]
 
 
-def _commitments_reads(org: str, items: Sequence[Commitment], parts: Parts) -> list[str]:
-    return ["commitments", org, parts.digests.group(f"organisation {org}", ((org, c) for c in items))]
+def _commitments_reads(
+    org: str, items: Sequence[Commitment], budget: Budget | None, parts: Parts
+) -> list[str]:
+    # The table names the lines the commitments charge from the organisation's plan.
+    plan = parts.digests.budget(budget) if budget is not None else "no plan"
+    return ["commitments", org, parts.digests.group(f"organisation {org}", ((org, c) for c in items)), plan]
 
 
 def _budget_reads(org: str, budget: Budget, parts: Parts) -> list[str]:
@@ -324,13 +345,14 @@ def _commitments(w: _Writer) -> None:
         if not items:
             continue
         w.part(
-            functools.partial(_commitments_reads, org, items),
+            functools.partial(_commitments_reads, org, items, w.s.budgets.get(org)),
             functools.partial(_organisation_commitments, w, org, items),
         )
 
 
 def _organisation_commitments(w: _Writer, org: str, items: Sequence[Commitment]) -> None:
     w.heading(3, w.org(org))
+    budget = w.s.budgets.get(org)
     rows = []
     for c in items:
         euros = sum((r.euros for r in c.resources), Decimal(0))
@@ -347,6 +369,9 @@ def _organisation_commitments(w: _Writer, org: str, items: Sequence[Commitment])
                 w.t("commitment." + c.status),
                 f"{c.progress}\u00a0%",
                 ", ".join(resources),
+                "; ".join(
+                    w.budget_line(budget, line) for line in dict.fromkeys(r.budget_line for r in c.resources)
+                ),
             ]
         )
     w.table(
@@ -357,6 +382,7 @@ def _organisation_commitments(w: _Writer, org: str, items: Sequence[Commitment])
             w.t("doc.status"),
             w.t("doc.progress"),
             w.t("doc.resources"),
+            w.t("doc.budget_lines"),
         ],
         rows,
     )
@@ -416,13 +442,21 @@ def _organisation_budget(w: _Writer, org: str, budget: Budget) -> None:
         w.table(header, rows)
 
 
-def document(strategy: Strategy, lang: str, known: Verdicts | None = None, parts: Parts | None = None) -> str:
+def document(
+    strategy: Strategy,
+    lang: str,
+    known: Verdicts | None = None,
+    parts: Parts | None = None,
+    unapproved: int = 0,
+) -> str:
     """The whole strategy in `lang` as one Markdown document; text missing in `lang` is marked with the language shown.
 
     `known`: the `verdicts` of `strategy`, when already worked out for another language. `parts`:
-    the parts of the last render, taken as they are where nothing they show has changed.
+    the parts of the last render, taken as they are where nothing they show has changed (the
+    title block, which says whether the data is `unapproved`, is never among them).
+    `unapproved`: the errors of data published anyway; the title block says it is not approved.
     """
-    w = _Writer(strategy, lang, parts)
+    w = _Writer(strategy, lang, parts, unapproved)
     _front(w)
     _priorities(w, verdicts(strategy) if known is None else known)
     _phenomena(w)

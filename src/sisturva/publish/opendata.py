@@ -60,17 +60,27 @@ def _dump(model: Model | None) -> dict[str, Any] | None:
     return None if model is None else model.model_dump(mode="python", by_alias=True, exclude_none=True)
 
 
+def _unapproved(errors: int) -> dict[str, Any]:
+    """The members that mark data published with `errors` (`render --allow-errors`); none for approved data."""
+    return {"unapproved": True, "errors": errors} if errors else {}
+
+
 def strategy_json(
-    strategy: Strategy, commitments: Sequence[str] | None = None, budgets: Sequence[str] | None = None
+    strategy: Strategy,
+    commitments: Sequence[str] | None = None,
+    budgets: Sequence[str] | None = None,
+    unapproved: int = 0,
 ) -> bytes:
     """The whole strategy as one JSON document: every record, in a stable order.
 
     `commitments`: each organisation's entry of `commitments` as `_commitments_json` writes it, in
     the order of the organisations' ids, when already written; `budgets` likewise, by `_budget_json`.
+    `unapproved`: the errors `validate` found in data published anyway (`"unapproved": true`).
     """
     head = {
         "format": "sisturva-strategy",
         "version": 1,
+        **_unapproved(unapproved),
         "settings": _dump(strategy.settings),
         "strategy": _dump(strategy.strategy),
         "organisations": [_dump(strategy.organisations[k]) for k in sorted(strategy.organisations)],
@@ -118,6 +128,15 @@ def strategy_schema() -> bytes:
         "properties": {
             "format": {"const": "sisturva-strategy"},
             "version": {"const": 1},
+            "unapproved": {
+                "const": True,
+                "description": "Present only when published with errors: not an approved version",
+            },
+            "errors": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "With unapproved: how many errors the check found in the data",
+            },
             "settings": ref["settings"],
             "strategy": {"anyOf": [ref["strategy"], {"type": "null"}]},
             "organisations": array("organisation"),
@@ -127,6 +146,7 @@ def strategy_schema() -> bytes:
             "commitments": array("commitments"),
             "budgets": array("budget"),
         },
+        "dependentRequired": {"unapproved": ["errors"], "errors": ["unapproved"]},
         "$defs": top["$defs"],
     }
     return (json.dumps(schema, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
@@ -364,8 +384,8 @@ TABLES: dict[str, tuple[tuple[Column, ...], tuple[str, ...], str]] = {
 }
 
 
-def _package(strategy: Strategy) -> bytes:
-    """A Frictionless Data Package naming every file, its schema and what it holds."""
+def _package(strategy: Strategy, unapproved: int = 0) -> bytes:
+    """A Frictionless Data Package naming every file, its schema and what it holds (and whether it is approved)."""
     resources: list[dict[str, Any]] = [
         {
             "name": "strategy",
@@ -390,7 +410,12 @@ def _package(strategy: Strategy) -> bytes:
                 "description": description,
             }
         )
-    package = {"name": "sisturva-strategy", "profile": "data-package", "resources": resources}
+    package = {
+        "name": "sisturva-strategy",
+        "profile": "data-package",
+        **_unapproved(unapproved),
+        "resources": resources,
+    }
     return (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
@@ -430,11 +455,12 @@ def _budget(strategy: Strategy, org: str, parts: Parts | None) -> tuple[str, ...
     return made
 
 
-def open_data(strategy: Strategy, parts: Parts | None = None) -> dict[str, bytes]:
+def open_data(strategy: Strategy, parts: Parts | None = None, unapproved: int = 0) -> dict[str, bytes]:
     """Every open data file by name: strategy.json and CSV files, each with its schema, and datapackage.json.
 
     `parts`: each organisation's commitments and budget plan as written by the last render, taken
-    where unchanged.
+    where unchanged. `unapproved`: the errors of data published anyway, which strategy.json and
+    datapackage.json state.
     """
     by_org = [_organisation(strategy, org, parts) for org in sorted(strategy.commitments)]
     budgets = [_budget(strategy, org, parts) for org in sorted(strategy.budgets)]
@@ -450,13 +476,15 @@ def open_data(strategy: Strategy, parts: Parts | None = None) -> dict[str, bytes
         "budgets": [made[1] for made in budgets],
     }
     files: dict[str, bytes] = {
-        "strategy.json": strategy_json(strategy, [made[0] for made in by_org], [made[0] for made in budgets]),
+        "strategy.json": strategy_json(
+            strategy, [made[0] for made in by_org], [made[0] for made in budgets], unapproved
+        ),
         "strategy.schema.json": strategy_schema(),
     }
     for name, (columns, key, _) in TABLES.items():
         files[f"{name}.csv"] = _csv(columns, rows[name], written.get(name, ()))
         files[f"{name}.schema.json"] = table_schema(columns, key)
-    files["datapackage.json"] = _package(strategy)
+    files["datapackage.json"] = _package(strategy, unapproved)
     return files
 
 

@@ -63,12 +63,14 @@ def site_key(
     data: bool,
     changes: object,
     versions: object,
+    unapproved: int = 0,
 ) -> str:
     """A key of everything any page of the site can show, for taking the whole site from the last render.
 
     Besides the strategy's files and the code (`whole`): every template (a repository's own too),
-    the languages and downloads, the change log and the versions from git, and today's date, from
-    which the monitoring picture takes its reference year.
+    the languages and downloads, the change log and the versions from git, the number of errors
+    of data published anyway (every page then says so), and today's date, from which the
+    monitoring picture takes its reference year (and `validate` the years still to come).
     """
     from .templates import PACKAGED_TEMPLATES
 
@@ -81,6 +83,7 @@ def site_key(
         str(data),
         fingerprint(changes),
         fingerprint(versions),
+        f"unapproved {unapproved}",
         datetime.date.today().isoformat(),
     )
 

@@ -22,6 +22,7 @@ from .. import forking
 from ..align import YearFigures
 from ..errors import TemplateError
 from ..models import (
+    Budget,
     Commitment,
     Goal,
     Indicator,
@@ -73,6 +74,8 @@ class Extras:
     """The Markdown document's path (relative to the site root) by language."""
     data: bool = False
     """Whether open data is published (in `data/`, listed on each language's `data.html`)."""
+    unapproved: int = 0
+    """The errors `validate` found in data published anyway (`render --allow-errors`): every page says so."""
 
 
 @dataclass(frozen=True)
@@ -342,6 +345,19 @@ class Helpers:
             self._links[key] = link
         return link
 
+    def budget_line(self, budget: Budget | None, line_id: str) -> Markup:
+        """A line a commitment charges, by its name in the organisation's plan with its id after it.
+
+        A line the plan lacks (or an organisation without a plan) is shown by its id, flagged in
+        words, so the flag does not rest on colour alone.
+        """
+        line = next((item for item in budget.lines if item.id == line_id), None) if budget else None
+        if line is not None:
+            return Markup("{0} ({1})").format(self.tx(line.name), line_id)
+        return Markup('{0} <strong class="not-in-plan">({1})</strong>').format(
+            line_id, self.t("budget_line.not_in_plan")
+        )
+
     def tx(self, text: Text | None) -> Markup:
         """Record text for HTML; a text shown in another language is marked so, visibly."""
         if text is None:
@@ -563,6 +579,7 @@ def common(strategy: Strategy, langs: Sequence[str], extras: Extras) -> dict[str
         "language_names": LANGUAGE_NAMES,
         "extras": extras,
         "mon": Monitoring.of(extras.status),
+        "unapproved": extras.unapproved,
     }
 
 
@@ -592,7 +609,8 @@ def _reuse(
     """The pages of the last render whose inputs are unchanged, every record page's key, the prefixes.
 
     A language's prefix covers what every page of the language reads: the code, the libraries, the
-    packaged templates, the language, the run's languages and downloads, and every record but
+    packaged templates, the language, the run's languages and downloads, whether the data is
+    published with errors, and every record but
     commitments and budgets (all of which any page may show: names, titles, links). A page's key
     adds what the page itself reads (`_Page.reads`). Pages without `reads` (the front page, the
     lists) show figures of the whole strategy and are always rendered.
@@ -602,7 +620,12 @@ def _reuse(
     memo, digests = kept.memo, kept.digests
     # The run's languages (in order: the language links of every page) and its downloads.
     langs = list(dict.fromkeys(lang for lang, _ in jobs))
-    shared = [",".join(langs), fingerprint(dict(extras.documents)).decode(), str(extras.data)]
+    shared = [
+        ",".join(langs),
+        fingerprint(dict(extras.documents)).decode(),
+        str(extras.data),
+        f"unapproved {extras.unapproved}",  # the notice on every page of data published with errors
+    ]
     packaged = templates_digest(templates.PACKAGED_TEMPLATES)
     prefixes = {lang: digest(environment_digest(packaged, lang, shared), digests.records) for lang in langs}
     reads: dict[str, str] = {}
@@ -651,6 +674,8 @@ def _render_site(
     common: Mapping[str, Any],
     kept: Kept | None,
 ) -> dict[str, bytes]:
+    from .site_strings import translate as site_text
+
     narrow = not env.sandboxed
     pages = list(_pages(strategy, common, narrow))
     every: list[_Job] = [(lang, page) for lang in langs for page in pages]
@@ -696,7 +721,11 @@ def _render_site(
             files.update(result if result is not None else _render_jobs(prepared, jobs[share::workers]))
         with templates.blame():
             chooser_env, chooser_base = language(env, strategy, common, strategy.settings.languages[0])
-            chooser = chooser_env.get_template("languages.html").render(chooser_base)
+            # The chooser is read before a language is chosen: its notice is in every language.
+            notices = (
+                {lang: site_text("unapproved.notice", lang) for lang in langs} if extras.unapproved else {}
+            )
+            chooser = chooser_env.get_template("languages.html").render({**chooser_base, "notices": notices})
     finally:
         if was_enabled:
             gc.enable()
