@@ -274,3 +274,22 @@ def test_an_unchanged_canonical_tree_is_answered_from_its_stamps(
     with pytest.raises(AssertionError, match="checked again"):
         main(["fmt", "-C", str(root), "--check"])
     capsys.readouterr()
+
+
+def test_a_long_list_of_ids_is_written_one_a_line_and_a_short_one_stays_on_its_line() -> None:
+    members = ", ".join(f"org-{n:02d}" for n in range(11))
+    text = (
+        "# yaml-language-server: $schema=schemas/strategy.schema.json\n"
+        "name: Strategia\n"
+        f"cooperation_group: {{name: Ryhmä, chair: org-00, members: [org-00, org-01]}}\n"
+        "expert_network:\n"
+        "  name: Verkosto\n"
+        f"  members: [{members}]\n"
+        "secretariat: {organisation: org-00}\n"
+    )
+    out = format_text("strategy.yaml", text, ["fi"])
+    assert "members: [org-00, org-01]" in out  # ten or fewer stay as written
+    assert "  members:\n    - org-00\n    - org-01\n" in out and "    - org-10\n" in out
+    assert format_text("strategy.yaml", out, ["fi"]) == out
+    assert known_canonical("strategy.yaml", out.encode(), ["fi"])
+    assert not known_canonical("strategy.yaml", text.encode(), ["fi"])

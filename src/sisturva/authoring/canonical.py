@@ -53,6 +53,16 @@ def modeline(rel: str, first_line: str, settings_line: str = "") -> str:
 # -- writing the canonical form -----------------------------------------------------------------
 
 
+FLOW_ITEMS = 10
+"""A `[…]` list of more values than this is written one value a line: a line of 23 member ids is
+neither read nor reviewed well, and a change to one of them is then a one-line diff."""
+
+
+def _long_flow(node: Any) -> bool:
+    """Whether a list of values written as `[…]` is too long for one line (see `FLOW_ITEMS`)."""
+    return node[0] == "l" and node[1] and len(node[2]) > FLOW_ITEMS and all(i[0] == "s" for i in node[2])
+
+
 def _canon(node: Any, model: type[BaseModel], languages: Sequence[str]) -> None:
     rt.reorder(node, rt.field_names(model))
     for key in list(node):
@@ -79,6 +89,9 @@ def _canon(node: Any, model: type[BaseModel], languages: Sequence[str]) -> None:
                 for index, item in enumerate(value):
                     if isinstance(item, str):
                         value[index] = rt.scalar(item, shape.line)
+                style: Any = getattr(value, "fa", None)  # ruamel's format attributes of the list
+                if len(value) > FLOW_ITEMS and style is not None and style.flow_style():
+                    style.set_block_style()
         elif isinstance(value, str):
             node[key] = rt.scalar(value, shape.line)
 
@@ -304,7 +317,7 @@ class _Builder:
             if value[0] == "s":
                 text = _scalar(value[1], False, bool(shape and shape.line))
                 self.lines.append(f"{lead}{key}:" + (f" {text}" if text else ""))
-            elif value[1]:  # flow
+            elif value[1] and not (shape is not None and not shape.model and _long_flow(value)):  # flow
                 self.lines.append(f"{lead}{key}: {self.flow(value, shape, inner)}")
             elif value[0] == "m":
                 self.lines.append(f"{lead}{key}:")
