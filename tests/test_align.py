@@ -88,7 +88,7 @@ def test_text_report_shows_the_finnish_table(capsys: pytest.CaptureFixture[str])
     assert header.split() == ["Vuosi", "Kohdennettu", "Sidottu", "Jäljellä", "Henkilötyövuodet"]
     row = next(line for line in text.splitlines() if line.startswith("2024"))
     assert row.split() == ["2024", "350", "000", "€", "380", "000", "€", "−30", "000", "€", "3", "/", "4"]
-    assert "30 000 € over the 350 000 € allocated to the cooperation" in text
+    assert "mikä on 30 000 € yli yhteistyöhön kohdennetun 350 000 €" in text
     assert text.rstrip().endswith("✗ 1 virhe, 0 varoitusta, 0 huomautusta")
 
 
@@ -264,9 +264,9 @@ def test_over_commitment_against_a_line_without_allocation_or_amount() -> None:
     ).replace("      - {year: 2024, euros: 77057000, allocated: 350000}\n", "")
     messages = [plain(f.message) for f in align(_strategy(files)).findings]
     assert messages == [
-        "the plan gives line '26.30.02' no amount for 2024, but commitments use 300 000 € (hake-vastausajat 300 000 €)",
-        "commitments use 300 000 € of line '26.30.02' in 2023, 50 000 € over the 250 000 € of the line's amount "
-        "(hake-vastausajat 300 000 €)",
+        "the plan gives line '26.30.02' no amount for 2024, but commitments use 300,000 € (hake-vastausajat 300,000 €)",
+        "commitments use 300,000 € of line '26.30.02' in 2023, 50,000 € over the 250,000 € of the line's amount "
+        "(hake-vastausajat 300,000 €)",
     ]
 
 

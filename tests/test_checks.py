@@ -63,7 +63,7 @@ def test_over_allocation_and_unknown_line_fail_validate_as_align_reports_them(
     ]
     messages = {f["code"]: f["message"] for f in found}
     assert "(did you mean '26.10.01'?)" in str(messages["SIS301"])
-    assert "50\u00a0000\u00a0€ over the 200\u00a0000\u00a0€ allocated" in str(messages["SIS304"])
+    assert "50,000\u00a0€ over the 200,000\u00a0€ allocated" in str(messages["SIS304"])
     code, aligned = _json(capsys, "align", "-C", str(repo), "--strict")
     assert code == 1
     assert found == aligned  # the same findings, word for word, at the same places
@@ -75,7 +75,7 @@ def test_alignment_findings_in_every_format_of_validate(
     _put(repo, OVER_AND_TYPO)
     assert main(["validate", "-C", str(repo), "--no-cache"]) == 1
     text = capsys.readouterr().out
-    assert "budgets/poliisihallitus.yaml:9:51: error SIS304: commitments use 250\u00a0000\u00a0€" in text
+    assert "budgets/poliisihallitus.yaml:9:51: error SIS304: commitments use 250,000\u00a0€" in text
     assert "commitments/poliisihallitus.yaml:16:35: error SIS301: budget line '26.10.10'" in text
     assert text.rstrip().endswith("✗ 2 errors, 0 warnings, 0 infos")
     assert main(["validate", "-C", str(repo), "--no-cache", "--format", "github"]) == 1
@@ -131,7 +131,7 @@ def test_validate_formats_money_without_loading_babel(repo: Path) -> None:
         "print(code, sorted({m.split('.')[0] for m in sys.modules if m.startswith('babel')}))\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-    assert "250\u00a0000\u00a0€" in done.stdout
+    assert "250,000\u00a0€" in done.stdout
     assert done.stdout.rstrip().endswith("1 []")
 
 
@@ -139,13 +139,13 @@ def test_validate_formats_money_without_loading_babel(repo: Path) -> None:
     "amount",
     ["0", "7", "1000", "1234567", "1234567.5", "0.05", "999999999999.99", "12.345", "1E+3"],
 )
-def test_finnish_money_of_findings_is_what_babel_writes(amount: str) -> None:
-    from sisturva.align import _money, _number
+def test_english_money_of_findings_is_what_babel_writes(amount: str) -> None:
+    from sisturva.findings import _english_money, _english_number
     from sisturva.locale import format_money, format_number
 
     value = Decimal(amount)
-    assert _money(value) == format_money(value, "fi")
-    assert _number(value) == format_number(value, "fi")
+    assert _english_money(value, "en") == format_money(value, "en")
+    assert _english_number(value, "en") == format_number(value, "en")
 
 
 # -- every year against the periods that frame it -----------------------------------------------

@@ -10,6 +10,7 @@ import pytest
 
 from sisturva.cli import main
 from sisturva.diff import Revision
+from sisturva.findings import english
 from sisturva.gitsource import Git
 from sisturva.layout import unread
 from sisturva.sources import SourceFile, read_tree
@@ -94,4 +95,5 @@ def test_the_rule(rest: str, read: bool) -> None:
     message = unread("organisations", rest)
     assert (message is None) == read
     if message is not None:
-        assert "remove it" in message or "rename it" in message
+        said = english(message)
+        assert "remove it" in said or "rename it" in said

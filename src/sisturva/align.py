@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 
+from .catalogue import mark
 from .documents import Path
-from .findings import Finding, did_you_mean, make
+from .findings import Finding, Param, Said, euros, hint, listed, make, tf, tn
 from .models import Budget, BudgetLine, Commitment, Period, Text
 from .strategy import Strategy
 
@@ -157,6 +158,13 @@ def span(period: Period) -> str:
     return f"{period.start}–{period.end}" if period.end is not None else f"{period.start} onwards"
 
 
+def period_words(period: Period) -> Param:
+    """`span(period)` as a value of a finding's message, in the reader's language."""
+    if period.end is not None:
+        return f"{period.start}–{period.end}"
+    return tf("finding.onwards", start=period.start)
+
+
 def _name(strategy: Strategy, org: str) -> Text:
     known = strategy.organisations.get(org)
     if known is None:
@@ -164,47 +172,16 @@ def _name(strategy: Strategy, org: str) -> Text:
     return known.short_name or known.name
 
 
-FI_GROUP = "\u00a0"
-"""Finnish digit grouping (a no-break space), as Babel's locale data has it; a test compares them."""
-FI_DECIMAL = ","
-FI_EURO = "\u00a0€"
-
-
-def _fi_digits(value: Decimal, places: int | None) -> str:
-    """A non-negative number written the Finnish way, without loading Babel (`validate` never does)."""
-    if places is None:
-        text = format(value, ",f")
-        if "." in text:
-            text = text.rstrip("0").rstrip(".")
-    else:
-        text = format(value.quantize(Decimal(1).scaleb(-places), ROUND_HALF_EVEN), f",.{places}f")
-    return text.replace(",", "\0").replace(".", FI_DECIMAL).replace("\0", FI_GROUP)
-
-
-def _money(amount: Decimal) -> str:
-    """Euros in a finding's message, as `locale.format_money(amount, "fi")` writes them."""
-    if amount >= 0 and amount.is_finite():
-        return _fi_digits(amount, 0 if amount == amount.to_integral_value() else 2) + FI_EURO
-    from .locale import format_money
-
-    return format_money(amount, "fi")
-
-
-def _number(value: Decimal) -> str:
-    """A number in a finding's message, as `locale.format_number(value, "fi")` writes it."""
-    if value >= 0 and value.is_finite():
-        return _fi_digits(value, None)
-    from .locale import format_number
-
-    return format_number(value, "fi")
-
-
-def _listed(uses: Sequence[tuple[str, Decimal]], unit: str) -> str:
-    """`(a 120 000 €, b 110 000 € and 2 more)` naming the largest uses first."""
+def _listed(uses: Sequence[tuple[str, Decimal]], unit: str) -> Param:
+    """`(a 120,000 €, b 110,000 € and 2 more)` naming the largest uses first."""
     ordered = sorted(uses, key=lambda u: (-u[1], u[0]))
-    shown = [f"{cid} {_money(v) if unit == '€' else _number(v)}" for cid, v in ordered[:LISTED]]
-    more = f" and {len(ordered) - LISTED} more" if len(ordered) > LISTED else ""
-    return "(" + ", ".join(shown) + more + ")"
+    shown = listed(
+        tf("finding.use", commitment=cid, amount=euros(v) if unit == "€" else v)
+        for cid, v in ordered[:LISTED]
+    )
+    if len(ordered) > LISTED:
+        return tn("finding.uses.more", len(ordered) - LISTED, uses=shown)
+    return tf("finding.uses", uses=shown)
 
 
 _ID_VALUE = re.compile(r"id:[ \t]+(['\"]?)([a-z0-9]+(?:-[a-z0-9]+)*)\1(?=\s|[,}]|\Z)")
@@ -223,7 +200,7 @@ class Locator:
         self.s = strategy
         self._ids: dict[str, dict[str, tuple[int, int] | None]] = {}
 
-    def finding(self, code: str, message: str, kind: str, record: str, sub: Path = ()) -> Finding:
+    def finding(self, code: str, message: str | Said, kind: str, record: str, sub: Path = ()) -> Finding:
         """A finding at the record (kind, id), or at `sub` inside it, as `Strategy.finding` places it."""
         located = self.s.where.get((kind, record))
         if located is not None:
@@ -297,7 +274,7 @@ class _Org:
         self.line_work: dict[tuple[str, int], Decimal] = {}
 
     def add(
-        self, code: str, message: str, kind: str, record: str, sub: Path, year: int | None = None
+        self, code: str, message: str | Said, kind: str, record: str, sub: Path, year: int | None = None
     ) -> None:
         self.out.append(Scoped(self.locator.finding(code, message, kind, record, sub), self.org, year))
 
@@ -313,8 +290,7 @@ class _Org:
             if not item.resources:
                 self.add(
                     "SIS306",
-                    f"commitment '{cid}' has no resources: not yet resourced; "
-                    "add its euros and person-years by year and budget line",
+                    tf("finding.SIS306", commitment=cid),
                     "commitments",
                     cid,
                     ("id",),
@@ -333,9 +309,13 @@ class _Org:
                 if res.budget_line not in self.lines:
                     self.add(
                         "SIS301",
-                        f"budget line '{res.budget_line}' is not in the budget plan of {self.org}"
-                        f"{did_you_mean(res.budget_line, self.lines)}; use one of its lines or add the line "
-                        f"to {self.budget_path()}",
+                        tf(
+                            "finding.SIS301",
+                            line=res.budget_line,
+                            org=self.org,
+                            hint=hint(res.budget_line, self.lines),
+                            file=self.budget_path(),
+                        ),
                         "commitments",
                         cid,
                         (*at, "budget_line"),
@@ -344,8 +324,13 @@ class _Org:
                 if not covers(plan.years, res.year):
                     self.add(
                         "SIS303",
-                        f"{res.year} is outside the years the plan of {self.org} covers "
-                        f"({plan.years.start}–{plan.years.end or ''}): not yet planned",
+                        tf(
+                            "finding.SIS303",
+                            year=res.year,
+                            org=self.org,
+                            start=plan.years.start,
+                            end=plan.years.end or "",
+                        ),
                         "commitments",
                         cid,
                         (*at, "year"),
@@ -357,14 +342,12 @@ class _Org:
         if item.performance_target is not None:
             if self.plan_broken or item.performance_target in targets:
                 return
-            where = (
-                f"the budget plan of {self.org}{did_you_mean(item.performance_target, targets)}"
-                if plan is not None
-                else f"any plan: {self.org} has no budget plan"
-            )
+            target = item.performance_target
             self.add(
                 "SIS307",
-                f"performance target '{item.performance_target}' is not in {where}",
+                tf("finding.SIS307.plan", target=target, org=self.org, hint=hint(target, targets))
+                if plan is not None
+                else tf("finding.SIS307.no-plan", target=target, org=self.org),
                 "commitments",
                 item.id,
                 ("performance_target",),
@@ -372,8 +355,7 @@ class _Org:
         elif item.resources and plan is not None and targets:
             self.add(
                 "SIS308",
-                f"commitment '{item.id}' is tied to none of the own performance targets of {self.org}; "
-                f"set performance_target to one of: {', '.join(sorted(targets))}",
+                tf("finding.SIS308", commitment=item.id, org=self.org, targets=listed(sorted(targets))),
                 "commitments",
                 item.id,
                 ("id",),
@@ -387,14 +369,18 @@ class _Org:
         located = self.s.where[("commitments", with_money[0].id)]
         doc = self.s.documents[located.rel]
         line, column = doc.locate(("organisation",))
-        count = f"{len(with_money)} commitment" + ("s" if len(with_money) > 1 else "")
         prefix = doc.path[: len(doc.path) - len(located.rel)] if doc.path.endswith(located.rel) else ""
         self.out.append(
             Scoped(
                 make(
                     "SIS302",
-                    f"{self.org} has {count} with money ({_money(total)}) but no budget plan; "
-                    f"add {prefix}budgets/{self.org}.yaml",
+                    tf(
+                        "finding.SIS302",
+                        org=self.org,
+                        commitments=tn("finding.SIS302.commitments", len(with_money)),
+                        total=euros(total),
+                        file=f"{prefix}budgets/{self.org}.yaml",
+                    ),
                     doc.path,
                     line,
                     column,
@@ -414,8 +400,14 @@ class _Org:
             if length < required:
                 self.add(
                     "SIS309",
-                    f"a {plan.kind} plan covers at least {required} years, the budget year first; "
-                    f"this one covers {length} ({plan.years.start}–{plan.years.end})",
+                    tf(
+                        "finding.SIS309",
+                        kind=plan.kind,
+                        required=required,
+                        length=length,
+                        start=plan.years.start,
+                        end=plan.years.end,
+                    ),
                     "budgets",
                     self.org,
                     ("years",),
@@ -424,7 +416,7 @@ class _Org:
         if plan.status == "draft":
             self.add(
                 "SIS310",
-                f"the budget plan of {self.org} is a draft: its commitments rest on figures not yet adopted",
+                tf("finding.SIS310", org=self.org),
                 "budgets",
                 self.org,
                 ("status",),
@@ -432,14 +424,13 @@ class _Org:
 
     def _plan_years(self, plan: Budget) -> None:
         """Amounts for years the plan does not cover; a plan reaching outside the planning years."""
-        years = span(plan.years)
+        years = period_words(plan.years)
         for li, line in enumerate(plan.lines):
             for ai, amount in enumerate(line.amounts):
                 if not covers(plan.years, amount.year):
                     self.add(
                         "SIS313",
-                        f"line '{line.id}' has an amount for {amount.year}, but the plan covers {years}; "
-                        f"remove the amount or extend the plan's years to {amount.year}",
+                        tf("finding.SIS313.line", line=line.id, year=amount.year, years=years),
                         "budgets",
                         self.org,
                         ("lines", li, "amounts", ai, "year"),
@@ -449,20 +440,18 @@ class _Org:
             if not covers(plan.years, entry.year):
                 self.add(
                     "SIS313",
-                    f"person-years are made available for {entry.year}, but the plan covers {years}; "
-                    f"remove them or extend the plan's years to {entry.year}",
+                    tf("finding.SIS313.person-years", year=entry.year, years=years),
                     "budgets",
                     self.org,
                     ("person_years", pi, "year"),
                     entry.year,
                 )
         planning = self.s.settings.planning_years
-        where = f"the planning years ({span(planning)}, sisturva.yaml)"
+        where = period_words(planning)
         if plan.years.start < planning.start:
             self.add(
                 "SIS314",
-                f"the plan starts in {plan.years.start}, before {where}; start it in {planning.start} "
-                "or later, or widen planning_years",
+                tf("finding.SIS314.start", start=plan.years.start, planning=where, first=planning.start),
                 "budgets",
                 self.org,
                 ("years", "start"),
@@ -471,8 +460,7 @@ class _Org:
         if planning.end is not None and plan.years.end is not None and plan.years.end > planning.end:
             self.add(
                 "SIS314",
-                f"the plan ends in {plan.years.end}, after {where}; end it in {planning.end} "
-                "or earlier, or widen planning_years",
+                tf("finding.SIS314.end", end=plan.years.end, planning=where, last=planning.end),
                 "budgets",
                 self.org,
                 ("years", "end"),
@@ -496,8 +484,13 @@ class _Org:
             if not amounts:
                 self.add(
                     "SIS304",
-                    f"the plan gives line '{line_id}' no amount for {year}, but commitments use "
-                    f"{_money(committed)} {_listed(uses, '€')}",
+                    tf(
+                        "finding.SIS304.no-amount",
+                        line=line_id,
+                        year=year,
+                        committed=euros(committed),
+                        uses=_listed(uses, "€"),
+                    ),
                     "budgets",
                     self.org,
                     ("lines", li, "amounts" if line.amounts else "id"),
@@ -508,11 +501,19 @@ class _Org:
             limit = amount.allocated if amount.allocated is not None else amount.euros
             if committed <= limit:
                 continue
-            what = "allocated to the cooperation" if amount.allocated is not None else "of the line's amount"
             self.add(
                 "SIS304",
-                f"commitments use {_money(committed)} of line '{line_id}' in {year}, "
-                f"{_money(committed - limit)} over the {_money(limit)} {what} {_listed(uses, '€')}",
+                tf(
+                    mark("finding.SIS304.allocated")
+                    if amount.allocated is not None
+                    else mark("finding.SIS304.amount"),
+                    committed=euros(committed),
+                    line=line_id,
+                    year=year,
+                    over=euros(committed - limit),
+                    limit=euros(limit),
+                    uses=_listed(uses, "€"),
+                ),
                 "budgets",
                 self.org,
                 ("lines", li, "amounts", ai, "allocated" if amount.allocated is not None else "euros"),
@@ -526,8 +527,7 @@ class _Org:
             if not entries:
                 self.add(
                     "SIS305",
-                    f"{self.org} makes no person-years available for {year}, but commitments use "
-                    f"{_number(used)} {_listed(uses, 'py')}",
+                    tf("finding.SIS305.none", org=self.org, year=year, used=used, uses=_listed(uses, "py")),
                     "budgets",
                     self.org,
                     ("person_years",),
@@ -538,9 +538,15 @@ class _Org:
             if used > available.available:
                 self.add(
                     "SIS305",
-                    f"commitments use {_number(used)} person-years in {year}, "
-                    f"{_number(used - available.available)} over the {_number(available.available)} "
-                    f"{self.org} made available {_listed(uses, 'py')}",
+                    tf(
+                        "finding.SIS305.over",
+                        used=used,
+                        year=year,
+                        over=used - available.available,
+                        available=available.available,
+                        org=self.org,
+                        uses=_listed(uses, "py"),
+                    ),
                     "budgets",
                     self.org,
                     ("person_years", pi, "available"),
@@ -656,7 +662,7 @@ def _coverage(strategy: Strategy, out: list[Scoped]) -> None:
                 Scoped(
                     strategy.finding(
                         "SIS311",
-                        f"active goal '{goal.id}' is served by no resourced commitment",
+                        tf("finding.SIS311", goal=goal.id),
                         "goals",
                         goal.id,
                         ("id",),
@@ -681,7 +687,7 @@ def _coverage(strategy: Strategy, out: list[Scoped]) -> None:
                 Scoped(
                     strategy.finding(
                         "SIS312",
-                        f"{member} is in the group of priority '{pid}' but has no commitment to its goals",
+                        tf("finding.SIS312", org=member, priority=pid),
                         "priorities",
                         pid,
                         loc,

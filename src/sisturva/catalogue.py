@@ -13,9 +13,9 @@ message, `tn("key", count, …)` for one with plural forms, `mark("key")` for a 
 template builds at run time (`"verdict." + verdict`). `pybabel extract` with `babel.cfg` and
 `KEYWORDS`, and `extract()`, collect the same keys into `translations/sisturva.pot`.
 
-Finding messages are not in the catalogue yet; a finding can join it by carrying a key and its
-values (`report.finding.SIS304` with `line`, `year`, `over`) beside its English message, which
-stays the JSON contract, so that reports format the values in the reader's language.
+Finding messages are in the catalogue too (`finding.SIS304.allocated`, see `findings.tf`): a
+finding carries its key and values beside its English message, which stays the JSON contract,
+so that reports write the message, its numbers and money in the reader's language.
 """
 
 from __future__ import annotations

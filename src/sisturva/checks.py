@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime
 
 from .align import covers as _within
-from .align import span as _span
-from .findings import Finding
+from .align import period_words as _span
+from .catalogue import mark
+from .findings import Finding, Param, tf
 from .models import Period
 from .strategy import Strategy
 
@@ -20,7 +21,7 @@ def run_all(strategy: Strategy, this_year: int | None = None) -> list[Finding]:
     """
     from .align import check as alignment
 
-    return [*strategy.findings, *years(strategy, this_year), *alignment(strategy)]
+    return [*strategy.findings, *years(strategy, this_year), *owner_handles(strategy), *alignment(strategy)]
 
 
 def years(strategy: Strategy, this_year: int | None = None) -> list[Finding]:
@@ -31,7 +32,7 @@ def years(strategy: Strategy, this_year: int | None = None) -> list[Finding]:
     """
     now = this_year if this_year is not None else datetime.date.today().year
     planning = strategy.settings.planning_years
-    planned = f"the planning years ({_span(planning)}, sisturva.yaml)"
+    planned = _span(planning)
     out: list[Finding] = []
     for _, item in strategy.all_commitments():
         cid, period = item.id, item.period
@@ -41,8 +42,7 @@ def years(strategy: Strategy, this_year: int | None = None) -> list[Finding]:
                 out.append(
                     strategy.finding(
                         "SIS210",
-                        f"resource year {res.year} is outside the commitment's period ({_span(period)}); "
-                        f"move the resource into {_span(period)} or change the period",
+                        tf("finding.SIS210", year=res.year, period=_span(period)),
                         "commitments",
                         cid,
                         ("resources", ri, "year"),
@@ -51,7 +51,7 @@ def years(strategy: Strategy, this_year: int | None = None) -> list[Finding]:
     for pid, prio in strategy.priorities.items():
         out.extend(_outside_planning(strategy, "priority", "priorities", pid, prio.period, planning, planned))
         frames = (
-            ("SIS213", f"its priority's period ({_span(prio.period)})", prio.period),
+            ("SIS213", _span(prio.period), prio.period),
             ("SIS214", planned, planning),
         )
         for goal in prio.goals:
@@ -63,8 +63,7 @@ def years(strategy: Strategy, this_year: int | None = None) -> list[Finding]:
                 out.append(
                     strategy.finding(
                         "SIS215",
-                        f"the baseline year {baseline} is after the target year {target}; "
-                        "the baseline comes first: correct one of the years",
+                        tf("finding.SIS215", baseline=baseline, target=target),
                         "goals",
                         goal.id,
                         ("baseline", "year"),
@@ -72,16 +71,13 @@ def years(strategy: Strategy, this_year: int | None = None) -> list[Finding]:
                 )
             for code, frame, period in frames:
                 if target is not None and not _within(period, target):
-                    message = f"the target year {target} is outside {frame}; set a target year within it"
+                    message = tf(GOAL_YEARS[code][0], year=target, period=frame)
                     out.append(strategy.finding(code, message, "goals", goal.id, ("target", "year")))
                 if goal.due is not None and not _within(period, goal.due.year):
-                    message = f"the goal is due in {goal.due.year}, outside {frame}; set a due date within it"
+                    message = tf(GOAL_YEARS[code][1], year=goal.due.year, period=frame)
                     out.append(strategy.finding(code, message, "goals", goal.id, ("due",)))
                 if baseline is not None and period.end is not None and baseline > period.end:
-                    message = (
-                        f"the baseline year {baseline} is after the end of {frame}; a baseline is where "
-                        "the indicator stood when the goal was set: give an earlier year"
-                    )
+                    message = tf(GOAL_YEARS[code][2], year=baseline, period=frame)
                     out.append(strategy.finding(code, message, "goals", goal.id, ("baseline", "year")))
     for iid, indicator in strategy.indicators.items():
         for oi, observation in enumerate(indicator.observations):
@@ -89,8 +85,7 @@ def years(strategy: Strategy, this_year: int | None = None) -> list[Finding]:
                 out.append(
                     strategy.finding(
                         "SIS216",
-                        f"observation for {observation.year} is in the future (this year is {now}); "
-                        "correct its year",
+                        tf("finding.SIS216", year=observation.year, now=now),
                         "indicators",
                         iid,
                         ("observations", oi, "year"),
@@ -99,22 +94,41 @@ def years(strategy: Strategy, this_year: int | None = None) -> list[Finding]:
     return out
 
 
+GOAL_YEARS = {
+    "SIS213": (mark("finding.SIS213.target"), mark("finding.SIS213.due"), mark("finding.SIS213.baseline")),
+    "SIS214": (mark("finding.SIS214.target"), mark("finding.SIS214.due"), mark("finding.SIS214.baseline")),
+}
+"""A goal's target, due and baseline year against its priority's period (SIS213), the planning years (SIS214)."""
+OUTSIDE_PLANNING = {
+    "commitment": (mark("finding.SIS211.start"), mark("finding.SIS211.end")),
+    "priority": (mark("finding.SIS212.start"), mark("finding.SIS212.end")),
+}
+"""The messages of a period starting before or ending after the planning years, by the noun of its kind."""
+
+
 def _outside_planning(
-    strategy: Strategy, noun: str, kind: str, record: str, period: Period, planning: Period, planned: str
+    strategy: Strategy, noun: str, kind: str, record: str, period: Period, planning: Period, planned: Param
 ) -> list[Finding]:
     """SIS211 (a commitment) or SIS212 (a priority) whose period starts before or ends after the planning years."""
     code = "SIS211" if kind == "commitments" else "SIS212"
+    start_key, end_key = OUTSIDE_PLANNING[noun]
     found: list[Finding] = []
     if period.start < planning.start:
-        message = (
-            f"the {noun} starts in {period.start}, before {planned}; start it in {planning.start} "
-            "or later, or widen planning_years"
-        )
+        message = tf(start_key, start=period.start, planning=planned, first=planning.start)
         found.append(strategy.finding(code, message, kind, record, ("period", "start")))
     if planning.end is not None and period.end is not None and period.end > planning.end:
-        message = (
-            f"the {noun} ends in {period.end}, after {planned}; end it in {planning.end} "
-            "or earlier, or widen planning_years"
-        )
+        message = tf(end_key, end=period.end, planning=planned, last=planning.end)
         found.append(strategy.finding(code, message, kind, record, ("period", "end")))
     return found
+
+
+def owner_handles(strategy: Strategy) -> list[Finding]:
+    """SIS217: an organisation's owner that neither GitHub nor GitLab takes as a code owner (`sisturva owners`)."""
+    from .owners import accepted
+
+    return [
+        strategy.finding("SIS217", tf("finding.SIS217", owner=owner), "organisations", oid, ("owners", index))
+        for oid, organisation in strategy.organisations.items()
+        for index, owner in enumerate(organisation.owners)
+        if not accepted(owner)
+    ]

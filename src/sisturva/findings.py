@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Literal
+from decimal import Decimal
+from typing import Any, Literal
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
@@ -26,7 +27,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SIS012": ("error", "mapping key that is not a string"),
     "SIS013": ("error", "symbolic link, or a path that leads outside the repository"),
     "SIS014": ("error", "the top level of a file is not a mapping"),
-    "SIS015": ("warning", "a file in a record folder that is not read: not named ID.yaml, in a subfolder, or named with a leading dot"),
+    "SIS015": (
+        "warning",
+        "a file in a record folder that is not read: not named ID.yaml, in a subfolder, or named with a leading dot",
+    ),
     "SIS016": ("error", "file or folder cannot be read (reported at 1:1)"),
     "SIS101": ("error", "unknown key"),
     "SIS102": ("error", "missing required key"),
@@ -49,6 +53,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SIS214": ("warning", "goal's target, due or baseline year outside the planning years"),
     "SIS215": ("error", "goal's baseline year after its target year"),
     "SIS216": ("error", "observation for a year still to come"),
+    "SIS217": ("error", "owner that is not a GitHub or GitLab handle or an email address"),
     "SIS301": ("error", "resource names a budget line that is not in the organisation's plan"),
     "SIS302": ("error", "organisation has commitments with money but no budget plan"),
     "SIS303": ("warning", "resource year outside the years the plan covers: not yet planned"),
@@ -84,6 +89,19 @@ class Finding:
     """1-based column (1 for a finding about a whole file)."""
     id: str | None = None
     """The record the finding concerns."""
+    key: str | None = None
+    """The catalogue key of the message (`finding.SIS304.over`); None for a message only in English."""
+    params: Params = ()
+    """The values filling the key's fields, as plain data (see `Param`) so findings pickle into caches."""
+
+    def text(self, lang: str | None = None) -> str:
+        """The message in `lang` (fi, sv, en), numbers and money as that language writes them.
+
+        Without a language, or for a message the catalogue lacks, the English `message`.
+        """
+        if lang is None or lang == "en" or self.key is None:
+            return self.message
+        return render(("t", self.key, self.params), lang)
 
     def as_dict(self) -> dict[str, object]:
         """The JSON contract of DESIGN.md."""
@@ -102,9 +120,120 @@ class Finding:
         return (self.path, self.line, self.column, self.code)
 
 
+# -- messages from the catalogue ------------------------------------------------------------------------
+
+Param = str | int | Decimal | tuple[Any, ...]
+"""A value of a finding's message: text and whole numbers as they are, a `Decimal` as a number of
+the reader's language, and tagged tuples (plain data, unlike objects of our own, which the cache
+refuses): `("€", amount)` money, `("t", key, params)` a message, `("tn", key, count, params)` a
+message with plural forms, `(",", *values)` values listed with commas."""
+Params = tuple[tuple[str, Param], ...]
+Said = tuple[str, str, Params]
+"""A message to be written in the reader's language: `("t", key, params)`."""
+
+
+def tf(key: str, /, **values: Param) -> Said:
+    """The catalogue message `key` with its `{fields}` filled from `values` when it is read."""
+    return ("t", key, tuple(values.items()))
+
+
+def tn(key: str, count: int, /, **values: Param) -> Param:
+    """The catalogue message `key` in the plural form `count` takes, `{n}` the count."""
+    return ("tn", key, count, tuple(values.items()))
+
+
+def euros(amount: Decimal) -> Param:
+    """An amount of money, written as the reader's language writes euros."""
+    return ("€", amount)
+
+
+def listed(values: Iterable[Param]) -> Param:
+    """Values written one after another with commas."""
+    return (",", *values)
+
+
+def hint(word: str, choices: Iterable[str]) -> Param:
+    """` (did you mean 'x'?)` in the reader's language when a close choice exists, else nothing."""
+    import difflib
+
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return tf("finding.did-you-mean", choice=close[0]) if close else ""
+
+
+def render(message: Said | tuple[str, str, int, Params], lang: str) -> str:
+    """A message in `lang`, its numbers and money written with `locale`'s formats (Babel)."""
+    from .locale import format_money, format_number
+
+    return _render(message, lang, format_money, format_number)
+
+
+def _english_money(amount: Decimal, lang: str) -> str:
+    if amount >= 0 and amount.is_finite():
+        return _en_digits(amount, 0 if amount == amount.to_integral_value() else 2) + EN_EURO
+    from .locale import format_money
+
+    return format_money(amount, "en")
+
+
+def _english_number(value: Decimal, lang: str) -> str:
+    if value >= 0 and value.is_finite():
+        return _en_digits(value, None)
+    from .locale import format_number
+
+    return format_number(value, "en")
+
+
+EN_GROUP = ","
+"""English digit grouping, as Babel's locale data has it (a test compares them): the English message is
+made for every finding, by `validate` too, which does not load Babel."""
+EN_DECIMAL = "."
+EN_EURO = "\u00a0€"
+
+
+def _en_digits(value: Decimal, places: int | None) -> str:
+    from decimal import ROUND_HALF_EVEN
+
+    if places is None:
+        text = format(value, ",f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    return format(value.quantize(Decimal(1).scaleb(-places), ROUND_HALF_EVEN), f",.{places}f")
+
+
+def english(message: Said) -> str:
+    """The English text of a message, as a finding's `message` (the JSON contract) holds it."""
+    return _render(message, "en", _english_money, _english_number)
+
+
+Formatter = Callable[[Decimal, str], str]
+
+
+def _render(message: tuple[Any, ...], lang: str, money: Formatter, number: Formatter) -> str:
+    from .catalogue import messages
+
+    values = {name: _value(value, lang, money, number) for name, value in message[-1]}
+    if message[0] == "tn":
+        return messages(lang).tn(message[1], message[2], **values)
+    return messages(lang).t(message[1], **values)
+
+
+def _value(value: Param, lang: str, money: Formatter, number: Formatter) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return str(value)  # years and counts, never grouped: 2024, not 2 024
+    if isinstance(value, Decimal):
+        return number(value, lang)
+    tag = value[0]
+    if tag == "€":
+        return money(value[1], lang)
+    if tag == ",":
+        return ", ".join(_value(item, lang, money, number) for item in value[1:])
+    return _render(value, lang, money, number)
+
+
 def make(
     code: str,
-    message: str,
+    message: str | Said,
     path: str,
     line: int | None = None,
     column: int | None = None,
@@ -116,7 +245,11 @@ def make(
     Without a position (a whole file, a file that could not be read) it is at 1:1, so every
     finding can be shown and annotated as `path:line:column`.
     """
-    return Finding(code, severity or CODES[code][0], message, path, line or 1, column or 1, record_id)
+    level = severity or CODES[code][0]
+    if isinstance(message, str):
+        return Finding(code, level, message, path, line or 1, column or 1, record_id)
+    english_text = english(message)
+    return Finding(code, level, english_text, path, line or 1, column or 1, record_id, message[1], message[2])
 
 
 def counts(findings: Iterable[Finding]) -> dict[str, int]:
@@ -141,6 +274,8 @@ def _promote(finding: Finding) -> Finding:
         finding.line,
         finding.column,
         finding.id,
+        finding.key,
+        finding.params,
     )
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .diff import Revision
 from .errors import RevisionError, UsageError
-from .findings import make
+from .findings import Said, make, tf
 from .layout import FOLDER_NAMES, MAX_BYTES, SINGLE_FILE_NAMES, is_quiet, unread
 from .safetext import terminal
 from .sources import SourceFile, display_prefix, find_root
@@ -405,21 +405,23 @@ class Git:
                 files.append(SourceFile(entry.rel, display, None, make(*problem, display)))
                 continue
             if entry.mode == "120000":
-                message = "symbolic links are not followed (they may lead outside the repository); commit the file itself"
-                files.append(SourceFile(entry.rel, display, None, make("SIS013", message, display, 1, 1)))
+                files.append(
+                    SourceFile(entry.rel, display, None, make("SIS013", tf("finding.SIS013"), display, 1, 1))
+                )
             elif not entry.mode.startswith("100"):
                 files.append(
                     SourceFile(
-                        entry.rel, display, None, make("SIS016", "not a regular file; remove it", display)
+                        entry.rel, display, None, make("SIS016", tf("finding.SIS016.special"), display)
                     )
                 )
             elif not entry.oid:
                 files.append(self._from_disk(entry.rel))
             elif entry.oid not in blobs:
-                message = (
-                    "the file's content is not in this clone; fetch the history (`git fetch --unshallow`)"
+                files.append(
+                    SourceFile(
+                        entry.rel, display, None, make("SIS016", tf("finding.SIS016.shallow"), display)
+                    )
                 )
-                files.append(SourceFile(entry.rel, display, None, make("SIS016", message, display)))
             else:
                 raw = blobs[entry.oid]
                 if raw is None:
@@ -445,15 +447,15 @@ class Git:
         return read_tree(self.root, absolute=self.display.startswith("/"))
 
 
-def select(entries: Mapping[str, Entry]) -> list[tuple[Entry, tuple[str, str] | None]]:
+def select(entries: Mapping[str, Entry]) -> list[tuple[Entry, tuple[str, str | Said] | None]]:
     """The entries the layout reads, in `read_tree`'s order, each with a (code, message) problem or None.
 
     The rule is `read_tree`'s (`layout.unread`): every file of a record folder, subfolders
     included, is read, skipped as one of git's own files, or reported; a symbolic link is left to
     `sources`, which reports it as the work-tree reader does.
     """
-    picked: list[tuple[Entry, tuple[str, str] | None]] = []
-    by_folder: dict[str, list[tuple[Entry, tuple[str, str] | None]]] = {}
+    picked: list[tuple[Entry, tuple[str, str | Said] | None]] = []
+    by_folder: dict[str, list[tuple[Entry, tuple[str, str | Said] | None]]] = {}
     for rel, entry in entries.items():
         if rel in SINGLE_FILE_NAMES:
             continue

@@ -146,7 +146,9 @@ def _validate(v: Values) -> Outcome:
     from .commands.validate import run
 
     fmt = default_format(_text(v, "format"))
-    return run(_text(v, "directory"), fmt, _flag(v, "strict"), not _flag(v, "no_cache"), color(fmt))
+    return run(
+        _text(v, "directory"), fmt, _flag(v, "strict"), not _flag(v, "no_cache"), color(fmt), _text(v, "lang")
+    )
 
 
 def _schema(v: Values) -> Outcome:
@@ -270,6 +272,28 @@ def _fmt(v: Values) -> Outcome:
     return run(_text(v, "directory"), _texts(v, "paths"), _flag(v, "check"), _flag(v, "diff"))
 
 
+def _release(v: Values) -> Outcome:
+    from .commands.release import run_release
+
+    return run_release(
+        _text(v, "directory"), _str(v, "version"), _text(v, "date"), _text(v, "decision"), _text(v, "rev")
+    )
+
+
+def _releases(v: Values) -> Outcome:
+    from .commands.release import run_releases
+
+    return run_releases(_text(v, "directory"), _str(v, "format"), _str(v, "lang"))
+
+
+def _owners(v: Values) -> Outcome:
+    from .commands.owners import run
+
+    return run(
+        _text(v, "directory"), _str(v, "format"), _flag(v, "check"), _text(v, "out"), not _flag(v, "no_cache")
+    )
+
+
 # -- the declaration ------------------------------------------------------------------------------
 
 DIRECTORY = Param(
@@ -310,6 +334,12 @@ COMMANDS: tuple[Command, ...] = (
             ),
             STRICT,
             NO_CACHE,
+            Param(
+                "lang",
+                ("--lang",),
+                "Language of the text format's messages: fi, sv or en (default: en; json and github stay en).",
+                choices=LANGS,
+            ),
             PATH,
         ),
         _validate,
@@ -644,6 +674,57 @@ COMMANDS: tuple[Command, ...] = (
             DIRECTORY,
         ),
         _fmt,
+    ),
+    Command(
+        "owners",
+        "CODEOWNERS for GitHub or GitLab from the organisations' owners; --check for CI.",
+        (
+            DIRECTORY,
+            _format(
+                "codeowners (GitHub), gitlab (with sections) or json.",
+                ("codeowners", "gitlab", "json"),
+                "codeowners",
+            ),
+            Param(
+                "check",
+                ("--check",),
+                "Write nothing; exit 1 with a diff when the file (--out, else the format's "
+                "default) is not what would be generated.",
+                "flag",
+            ),
+            Param(
+                "out",
+                ("--out", "-o"),
+                "Write the file here, atomically: .github/CODEOWNERS (GitHub) or .gitlab/CODEOWNERS "
+                "(GitLab) at the work tree's top, the defaults --check reads (default: print it).",
+                metavar="FILE",
+            ),
+            NO_CACHE,
+        ),
+        _owners,
+    ),
+    Command(
+        "release",
+        "Record the cooperation group's approval of a revision as an annotated tag.",
+        (
+            Param("version", help="The version, e.g. 2025.1 or 1.2.0.", required=True, metavar="VERSION"),
+            DIRECTORY,
+            Param("date", ("--date",), "The day of the approval (default: today).", metavar="YYYY-MM-DD"),
+            Param(
+                "decision",
+                ("--decision",),
+                "The decision: the meeting and its record (free text; may be several lines).",
+                metavar="TEXT",
+            ),
+            Param("rev", ("--rev",), "The revision approved (default: HEAD).", metavar="REV"),
+        ),
+        _release,
+    ),
+    Command(
+        "releases",
+        "The approved versions, newest first, with what changed between them.",
+        (DIRECTORY, _format("text, markdown or json.", ("text", "markdown", "json"), "text"), LANG),
+        _releases,
     ),
 )
 """The commands, in the order `sisturva --help` lists them."""

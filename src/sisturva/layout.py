@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .findings import Said, tf
+
 SINGLE_FILE_NAMES: tuple[str, ...] = ("sisturva.yaml", "strategy.yaml")
 """Files at the repository root."""
 FOLDER_NAMES: tuple[str, ...] = (
@@ -23,7 +25,7 @@ Every other name that starts with a dot is reported like any stray file, so noth
 record folder hides from validation behind its name."""
 
 
-def unread(folder: str, rest: str) -> str | None:
+def unread(folder: str, rest: str) -> Said | None:
     """Why the file `rest` (a path inside the record folder `folder`) is not read: a SIS015 message.
 
     None when it is read as a record: a `.yaml` file directly in the folder whose name does not
@@ -32,15 +34,13 @@ def unread(folder: str, rest: str) -> str | None:
     """
     name = rest.rsplit("/", 1)[-1]
     if "/" in rest:
-        return (
-            f"folders inside {folder}/ are not read; move the file up into {folder}/ as ID.yaml, or remove it"
-        )
+        return tf("finding.SIS015.subfolder", folder=folder)
     if name.startswith("."):
-        return "file names starting with '.' are not read; rename it to ID.yaml, or remove it"
+        return tf("finding.SIS015.dot")
     if name.endswith(".yml"):
-        return "record files end in .yaml, not .yml; rename it to be read"
+        return tf("finding.SIS015.yml")
     if not name.endswith(".yaml"):
-        return f"{folder}/ holds only ID.yaml record files; rename it to ID.yaml, move it out of {folder}/, or remove it"
+        return tf("finding.SIS015.not-yaml", folder=folder)
     return None
 
 

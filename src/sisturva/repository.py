@@ -59,7 +59,9 @@ def frozen() -> Iterator[None]:
 
 
 def _entry(doc: Document) -> Entry:
-    return doc.data, tuple((f.code, f.severity, f.message, f.line, f.column, f.id) for f in doc.findings)
+    return doc.data, tuple(
+        (f.code, f.severity, f.message, f.line, f.column, f.id, f.key, f.params) for f in doc.findings
+    )
 
 
 def _from_cache(path: str, raw: bytes, entry: object) -> Document | None:
@@ -69,7 +71,10 @@ def _from_cache(path: str, raw: bytes, entry: object) -> Document | None:
     if not (data is None or isinstance(data, dict)) or not isinstance(problems, tuple):
         return None
     try:
-        findings = tuple(Finding(c, s, m, path, line, col, i) for c, s, m, line, col, i in problems)
+        findings = tuple(
+            Finding(c, s, m, path, line, col, i, key, params)
+            for c, s, m, line, col, i, key, params in problems
+        )
         text = raw.decode("utf-8") if data is not None else None
     except (TypeError, ValueError):
         return None

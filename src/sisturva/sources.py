@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import NotARepository
-from .findings import Finding, make
+from .findings import Finding, make, tf
 from .layout import FOLDER_NAMES, MAX_BYTES, SINGLE_FILE_NAMES, is_quiet, unread
 
 SETTINGS_FILE = "sisturva.yaml"
@@ -60,14 +60,15 @@ def _read(path: Path, rel: str, display: str, max_bytes: int) -> SourceFile:
         if os.path.islink(path):
             return _symlink(rel, display)
         return SourceFile(
-            rel, display, None, make("SIS016", f"cannot read the file: {error.strerror}", display, 1, 1)
+            rel,
+            display,
+            None,
+            make("SIS016", tf("finding.SIS016.file", reason=str(error.strerror)), display, 1, 1),
         )
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            return SourceFile(
-                rel, display, None, make("SIS016", "not a regular file; remove it", display, 1, 1)
-            )
+            return SourceFile(rel, display, None, make("SIS016", tf("finding.SIS016.special"), display, 1, 1))
         if info.st_size > max_bytes:
             # Refuse before reading: the limit exists so a huge file costs nothing.
             message = f"file is {info.st_size:,} bytes, over the {max_bytes:,}-byte limit; split it"
@@ -80,8 +81,7 @@ def _read(path: Path, rel: str, display: str, max_bytes: int) -> SourceFile:
 
 
 def _symlink(rel: str, display: str) -> SourceFile:
-    message = "symbolic links are not followed (they may lead outside the repository); commit the file itself"
-    return SourceFile(rel, display, None, make("SIS013", message, display, 1, 1))
+    return SourceFile(rel, display, None, make("SIS013", tf("finding.SIS013"), display, 1, 1))
 
 
 def read_tree(root: Path, max_bytes: int = MAX_BYTES, absolute: bool = False) -> list[SourceFile]:
@@ -123,7 +123,9 @@ def _read_folder(base: Path, folder: str, prefix: str, max_bytes: int) -> list[S
             with os.scandir(path) as listing:
                 entries = list(listing)
         except OSError as error:
-            problem = make("SIS016", f"cannot read the folder: {error.strerror}", prefix + here, 1, 1)
+            problem = make(
+                "SIS016", tf("finding.SIS016.folder", reason=str(error.strerror)), prefix + here, 1, 1
+            )
             out.append(SourceFile(here, prefix + here, None, problem))
             continue
         for entry in entries:

@@ -9,8 +9,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from .catalogue import mark
 from .documents import Document, Path
-from .findings import Finding, did_you_mean, make
+from .findings import Finding, Said, hint, listed, make, tf
 from .models import (
     FOLDERS,
     LANGUAGES,
@@ -80,7 +81,7 @@ class Strategy:
     def finding(
         self,
         code: str,
-        message: str,
+        message: str | Said,
         kind: str,
         record_id: str,
         sub: Path = (),
@@ -160,7 +161,13 @@ class _Builder:
         return self._unread[kind]
 
     def at(
-        self, code: str, message: str, rel: str, loc: Path, record_id: str | None = None, key: bool = False
+        self,
+        code: str,
+        message: str | Said,
+        rel: str,
+        loc: Path,
+        record_id: str | None = None,
+        key: bool = False,
     ) -> None:
         doc = self.docs[rel]
         line, column = doc.locate(loc, key=key)
@@ -234,7 +241,7 @@ class _Builder:
             if stem != record_id:
                 self.at(
                     "SIS203",
-                    f"{key} '{record_id}' disagrees with the file name; rename the file to {kind}/{record_id}.yaml",
+                    tf("finding.SIS203", field=key, id=record_id, file=f"{kind}/{record_id}.yaml"),
                     rel,
                     (key,),
                     record_id,
@@ -243,7 +250,7 @@ class _Builder:
             if first != rel:
                 self.at(
                     "SIS202",
-                    f"{key} '{record_id}' is already defined in {self.docs[first].path}",
+                    tf("finding.SIS202.record", field=key, id=record_id, file=self.docs[first].path),
                     rel,
                     (key,),
                     record_id,
@@ -267,8 +274,16 @@ def _refs(
     for ref, loc in ids:
         if ref in known or ref in builder.broken.get(kind, set()) or ref in unread:
             continue
-        close = did_you_mean(ref, builder.names.get(kind, known))
-        builder.at("SIS201", f"unknown {noun} '{ref}'{close}", rel, loc, record_id)
+        close = hint(ref, builder.names.get(kind, known))
+        builder.at("SIS201", tf(UNKNOWN[noun], id=ref, hint=close), rel, loc, record_id)
+
+
+UNKNOWN = {
+    "organisation": mark("finding.SIS201.organisation"),
+    "indicator": mark("finding.SIS201.indicator"),
+    "phenomenon": mark("finding.SIS201.phenomenon"),
+}
+"""The message of a reference to an unknown record, by the noun of its kind."""
 
 
 def _raw_ids(items: object) -> set[str]:
@@ -389,13 +404,11 @@ def _languages(builder: _Builder, settings: Settings) -> None:
         for text, loc in _text_fields(model, ()):
             if isinstance(text, str):
                 missing = required
-                message = (
-                    f"text is only in {first} (a plain string); write it as a mapping "
-                    f"{{{first}: …, {': …, '.join(missing)}: …}} with the translation"
-                )
+                example = f"{{{first}: …, {': …, '.join(missing)}: …}}"
+                message: Said = tf("finding.SIS207.plain", language=first, mapping=example)
             else:
                 missing = [lang for lang in required if getattr(text, lang) is None]
-                message = f"text lacks {', '.join(missing)}; add the translation"
+                message = tf("finding.SIS207.missing", languages=listed(missing))
             if missing:
                 builder.at("SIS207", message, rel, loc, getattr(model, "id", None))
 
@@ -424,7 +437,7 @@ def build(
         b.findings.append(
             make(
                 "SIS208",
-                "strategy.yaml is missing; create it with the name, mission and levels",
+                tf("finding.SIS208"),
                 display + "strategy.yaml",
             )
         )
@@ -510,7 +523,7 @@ def build(
             members.append((pr.group.chair, ("group", "chair")))
         members.extend((m, ("group", "members", i)) for i, m in enumerate(pr.group.members))
         for si, sub_id in _repeats(sub.id for sub in pr.group.subgroups):
-            message = f"subgroup '{sub_id}' appears twice in this priority"
+            message = tf("finding.SIS202.subgroup", id=sub_id)
             b.at("SIS202", message, rel, ("group", "subgroups", si, "id"), pr.id)
         for si, sub in enumerate(pr.group.subgroups):
             if sub.chair:
@@ -522,7 +535,7 @@ def build(
             if not goal.id.startswith(pr.id + "-"):
                 b.at(
                     "SIS205",
-                    f"goal '{goal.id}' must start with its priority's id: '{pr.id}-…'",
+                    tf("finding.SIS205", goal=goal.id, priority=pr.id),
                     rel,
                     (*loc, "id"),
                     goal.id,
@@ -530,7 +543,7 @@ def build(
             first = goal_first.get(goal.id, (rel, gi))
             if first != (rel, gi):
                 other = b.docs[first[0]].path
-                b.at("SIS202", f"goal '{goal.id}' is already defined in {other}", rel, (*loc, "id"), goal.id)
+                b.at("SIS202", tf("finding.SIS202.goal", id=goal.id, file=other), rel, (*loc, "id"), goal.id)
                 continue
             goals[goal.id] = goal
             goal_priority[goal.id] = pr.id
@@ -553,7 +566,7 @@ def build(
         if ind_id not in used_indicators and not uncertain:
             b.at(
                 "SIS206",
-                f"indicator '{ind_id}' is used by no goal or phenomenon; link it or retire it",
+                tf("finding.SIS206", id=ind_id),
                 b.where[("indicators", ind_id)].rel,
                 ("id",),
                 ind_id,
@@ -585,7 +598,7 @@ def build(
         if stem != org:
             b.at(
                 "SIS203",
-                f"organisation '{org}' disagrees with the file name; rename the file to commitments/{org}.yaml",
+                tf("finding.SIS203", field="organisation", id=org, file=f"commitments/{org}.yaml"),
                 rel,
                 ("organisation",),
                 org,
@@ -595,8 +608,7 @@ def build(
         if first_file != rel:
             b.at(
                 "SIS202",
-                f"commitments of '{org}' are already in {b.docs[first_file].path}; "
-                "keep one file per organisation",
+                tf("finding.SIS202.commitments", org=org, file=b.docs[first_file].path),
                 rel,
                 ("organisation",),
                 org,
@@ -610,7 +622,7 @@ def build(
                 other = b.docs[first[0]].path
                 b.at(
                     "SIS202",
-                    f"commitment '{item.id}' is already defined in {other}",
+                    tf("finding.SIS202.commitment", id=item.id, file=other),
                     rel,
                     (*loc, "id"),
                     item.id,
@@ -631,7 +643,7 @@ def build(
                 ):
                     b.at(
                         "SIS204",
-                        f"goal '{goal_id}' names a priority that does not exist{did_you_mean(goal_id, goals)}",
+                        tf("finding.SIS204", goal=goal_id, hint=hint(goal_id, goals)),
                         rel,
                         gloc,
                         item.id,
@@ -639,7 +651,7 @@ def build(
                 else:
                     b.at(
                         "SIS201",
-                        f"unknown goal '{goal_id}'{did_you_mean(goal_id, goals)}",
+                        tf("finding.SIS201.goal", id=goal_id, hint=hint(goal_id, goals)),
                         rel,
                         gloc,
                         item.id,
@@ -650,14 +662,14 @@ def build(
         rel = b.where[("budgets", org)].rel
         _refs(b, orgs, "organisations", "organisation", [(org, ("organisation",))], rel, None)
         for li, line_id in _repeats(line.id for line in budget.lines):
-            message = f"budget line '{line_id}' appears twice in this plan"
+            message = tf("finding.SIS202.line", line=line_id)
             b.at("SIS202", message, rel, ("lines", li, "id"), org)
         for li, line in enumerate(budget.lines):
             for ai, year in _repeats(a.year for a in line.amounts):
-                message = f"year {year} appears twice in line '{line.id}'"
+                message = tf("finding.SIS202.year", year=year, line=line.id)
                 b.at("SIS202", message, rel, ("lines", li, "amounts", ai, "year"), org)
         for ti, target_id in _repeats(t.id for t in budget.performance_targets):
-            message = f"performance target '{target_id}' appears twice in this plan"
+            message = tf("finding.SIS202.target", target=target_id)
             b.at("SIS202", message, rel, ("performance_targets", ti, "id"), org)
 
     _languages(b, settings)

@@ -11,23 +11,24 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .documents import Document, Path
-from .findings import Finding, did_you_mean, make
+from .findings import Finding, Param, Said, english, hint, listed, make, tf
 from .models import Model
 
 
-def _describe(value: object) -> str:
+def _describe(value: object) -> Param:
+    """The value as the data has it, in words of the reader's language (`the number 5`)."""
     if value is None:
-        return "nothing (null)"
+        return tf("finding.value.null")
     if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
+        return tf("finding.value.boolean", value=str(value).lower())
     if isinstance(value, (int, Decimal)):
-        return f"the number {value}"
+        return tf("finding.value.number", value=str(value))  # as written: not a figure to format
     if isinstance(value, datetime.date):
-        return f"the date {value.isoformat()}"
+        return tf("finding.value.date", value=value.isoformat())
     if isinstance(value, dict):
-        return "a mapping"
+        return tf("finding.value.mapping")
     if isinstance(value, list):
-        return "a list"
+        return tf("finding.value.list")
     text = str(value)
     return f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"
 
@@ -109,69 +110,70 @@ def _dotted(loc: Path) -> str:
     return out
 
 
-def _message(error: Any, model: type[BaseModel], loc: Path) -> tuple[str, str]:
+def _message(error: Any, model: type[BaseModel], loc: Path) -> tuple[str, str | Said]:
     """(code, message) for one pydantic error."""
     kind = error["type"]
     value = error.get("input")
     ctx = error.get("ctx") or {}
     if kind == "missing":
-        return "SIS102", f"missing required key '{loc[-1]}'; add it"
+        return "SIS102", tf("finding.SIS102", field=str(loc[-1]))
     if kind == "extra_forbidden":
         key = str(loc[-1])
         allowed = _fields_at(model, loc[:-1])
-        hint = did_you_mean(key, allowed) or (f" (allowed: {', '.join(allowed)})" if allowed else "")
-        return "SIS101", f"unknown key '{key}'{hint}"
+        close = hint(key, allowed) or (tf("finding.allowed", keys=listed(allowed)) if allowed else "")
+        return "SIS101", tf("finding.SIS101", field=key, hint=close)
     if kind == "string_pattern_mismatch":
         if isinstance(value, str) and ctx.get("pattern", "").startswith("^[a-z0-9]+"):
-            return (
-                "SIS104",
-                f"'{value}' is not a valid id: use lower-case letters, digits and hyphens, e.g. 'poliisi-2024'",
-            )
-        return "SIS103", f"{_describe(value)} is not in the expected form"
+            return "SIS104", tf("finding.SIS104", value=value)
+        return "SIS103", tf("finding.SIS103.form", value=_describe(value))
     if kind in ("string_type",):
-        hint = (
-            " (quote it to write it as text)"
-            if isinstance(value, (bool, int, Decimal, datetime.date))
-            else ""
-        )
-        return "SIS103", f"expected text, got {_describe(value)}{hint}"
+        quote = tf("finding.hint.quote") if isinstance(value, (bool, int, Decimal, datetime.date)) else ""
+        return "SIS103", tf("finding.SIS103.text", value=_describe(value), hint=quote)
     if kind == "bool_type":
-        hint = " (YAML 1.2: write true or false)" if isinstance(value, str) else ""
-        return "SIS103", f"expected true or false, got {_describe(value)}{hint}"
+        yaml12 = tf("finding.hint.boolean") if isinstance(value, str) else ""
+        return "SIS103", tf("finding.SIS103.boolean", value=_describe(value), hint=yaml12)
     if kind in ("int_type", "int_parsing", "int_from_float"):
-        return "SIS103", f"expected a whole number, got {_describe(value)}"
+        return "SIS103", tf("finding.SIS103.whole", value=_describe(value))
     if kind in ("is_instance_of", "decimal_type"):
         wanted = str(ctx.get("class", ""))
         if "date" in wanted:
-            return "SIS103", f"expected a date such as 2024-12-31, got {_describe(value)}"
-        return "SIS103", f"expected a number, got {_describe(value)}"
+            return "SIS103", tf("finding.SIS103.date", value=_describe(value))
+        return "SIS103", tf("finding.SIS103.number", value=_describe(value))
     if kind in ("date_type", "date_parsing", "date_from_datetime_parsing"):
-        return "SIS103", f"expected a date such as 2024-12-31, got {_describe(value)}"
+        return "SIS103", tf("finding.SIS103.date", value=_describe(value))
     if kind == "literal_error":
         expected = str(ctx.get("expected", ""))
         choices = [c.strip().strip("'") for c in expected.replace(" or ", ", ").split(",")]
-        hint = did_you_mean(str(value), choices) if isinstance(value, str) else ""
-        return "SIS103", f"{_describe(value)} is not one of: {', '.join(choices)}{hint}"
+        close = hint(str(value), choices) if isinstance(value, str) else ""
+        return "SIS103", tf(
+            "finding.SIS103.choice", value=_describe(value), choices=listed(choices), hint=close
+        )
     if kind in ("list_type", "tuple_type"):
-        return "SIS103", f"expected a list, got {_describe(value)}"
+        return "SIS103", tf("finding.SIS103.list", value=_describe(value))
     if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return "SIS103", f"expected a mapping, got {_describe(value)}"
+        return "SIS103", tf("finding.SIS103.mapping", value=_describe(value))
     if kind == "too_short":
-        return "SIS103", f"needs at least {ctx.get('min_length', 1)} item(s)"
+        return "SIS103", tf("finding.SIS103.too-short", count=int(ctx.get("min_length", 1)))
     if kind == "value_error":
         reason = str(ctx.get("error", error["msg"]))
         code = "SIS105" if "link" in reason else "SIS103"
         return code, reason
+    # pydantic's own words for the rarer errors: English only.
+    described = _words(_describe(value))
     if kind.startswith("decimal_"):
-        return "SIS103", f"{_describe(value)}: {error['msg'].lower()}"
-    return "SIS103", f"{_describe(value)}: {error['msg'][0].lower()}{error['msg'][1:]}"
+        return "SIS103", f"{described}: {error['msg'].lower()}"
+    return "SIS103", f"{described}: {error['msg'][0].lower()}{error['msg'][1:]}"
 
 
-def _union_message(errors: list[Any], value: object) -> tuple[str, str]:
+def _words(value: Param) -> str:
+    return english(value) if isinstance(value, tuple) else str(value)
+
+
+def _union_message(errors: list[Any], value: object) -> tuple[str, str | Said]:
     kinds = {e["type"] for e in errors}
     if "string_type" in kinds:
-        return "SIS103", f"expected text (a string, or a mapping of fi, sv, en), got {_describe(value)}"
-    return "SIS103", f"{_describe(value)} is not valid here"
+        return "SIS103", tf("finding.SIS103.localized", value=_describe(value))
+    return "SIS103", tf("finding.SIS103.invalid", value=_describe(value))
 
 
 def validate_model(
@@ -201,6 +203,12 @@ def validate_model(
         else:
             line, column = doc.locate(loc, key=group[0]["type"] == "extra_forbidden" or missing_key)
         where = _dotted(loc[:-1] if group[0]["type"] in ("missing", "extra_forbidden") else loc)
-        message = f"{where}: {text}" if where else text
+        message: str | Said
+        if not where:
+            message = text
+        elif isinstance(text, str):
+            message = f"{where}: {text}"
+        else:
+            message = tf("finding.at", where=where, message=text)
         findings.append(make(code, message, doc.path, line, column, _record_id(doc.data, loc, record_id)))
     return None, findings

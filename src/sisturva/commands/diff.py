@@ -217,7 +217,8 @@ class Sides:
         for old in list(entries)[: max(0, len(entries) - FINDINGS_KEPT + 1)]:
             del entries[old]
         self.results.put(
-            key, [(f.code, f.severity, f.message, f.path, f.line, f.column, f.id) for f in found]
+            key,
+            [(f.code, f.severity, f.message, f.path, f.line, f.column, f.id, f.key, f.params) for f in found],
         )
         self.results.save()
         return found

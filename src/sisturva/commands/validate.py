@@ -68,7 +68,13 @@ def collect(path: str | None, strict: bool = False, use_cache: bool = True) -> t
         results.entries.clear()
         results.put(
             key,
-            ([(f.code, f.severity, f.message, f.path, f.line, f.column, f.id) for f in findings], summary),
+            (
+                [
+                    (f.code, f.severity, f.message, f.path, f.line, f.column, f.id, f.key, f.params)
+                    for f in findings
+                ],
+                summary,
+            ),
         )
         if stat_key and trusted:
             results.put(stat_key, key)
@@ -76,8 +82,10 @@ def collect(path: str | None, strict: bool = False, use_cache: bool = True) -> t
     return findings, summary
 
 
-def run(path: str | None, fmt: str, strict: bool, use_cache: bool, color: bool) -> Outcome:
-    """Validate and present the findings in `fmt`."""
+def run(
+    path: str | None, fmt: str, strict: bool, use_cache: bool, color: bool, lang: str | None = None
+) -> Outcome:
+    """Validate and present the findings in `fmt`; the text format's messages in `lang` (default English)."""
     from ..publish.templates import problems
 
     findings, summary = collect(path, strict, use_cache)
@@ -85,5 +93,5 @@ def run(path: str | None, fmt: str, strict: bool, use_cache: bool, color: bool) 
     if fmt == "text":
         from ..reports.findings import text
 
-        return Outcome(text(findings, {"summary": summary}, color), exit_code(findings))
+        return Outcome(text(findings, {"summary": summary}, color, lang), exit_code(findings))
     return Outcome(FORMATS[fmt](findings, {"summary": summary}), exit_code(findings))

@@ -174,7 +174,9 @@ def text(alignment: Alignment, lang: str = "fi", color: bool = False) -> str:
 
 
 def _md_finding(f: Finding, lang: str) -> str:
-    return f"- **{severity(f.severity, lang)}** {f.code} {markdown_code(finding_where(f))}: {md(f.message)}"
+    return (
+        f"- **{severity(f.severity, lang)}** {f.code} {markdown_code(finding_where(f))}: {md(f.text(lang))}"
+    )
 
 
 def markdown(alignment: Alignment, lang: str = "fi", level: int = 2) -> str:

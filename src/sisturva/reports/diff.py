@@ -297,7 +297,7 @@ def finding_rows(findings: Sequence[Finding], lang: str = "fi") -> list[str]:
     out: list[str] = []
     for f in findings:
         where = f.path + (f":{f.line}" if f.line else "") + (f":{f.column}" if f.column else "")
-        out.append(row([md(severity(f.severity, lang)), code(f.code), code(where), md(f.message)]))
+        out.append(row([md(severity(f.severity, lang)), code(f.code), code(where), md(f.text(lang))]))
     return out
 
 
@@ -510,7 +510,7 @@ def text(result: Comparison, lang: str = "fi", color: bool = False) -> str:
                     )
                     console.print(
                         f"  {rich_markup(where)}: {severity(item.severity, lang)} {item.code}: "
-                        f"{rich_markup(terminal(item.message, 200))}"
+                        f"{rich_markup(terminal(item.text(lang), 200))}"
                     )
         for section in result.sections:
             console.print()

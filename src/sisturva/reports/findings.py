@@ -51,18 +51,24 @@ def where(f: Finding) -> str:
 
 def finding_line(f: Finding, lang: str | None = None) -> str:
     """`path:line:column: severity CODE: message` on one line, whatever the path and message hold."""
-    return f"{terminal(where(f))}: {severity(f.severity, lang)} {f.code}: {terminal(f.message)}"
+    return f"{terminal(where(f))}: {severity(f.severity, lang)} {f.code}: {terminal(f.text(lang))}"
 
 
-def text(findings: Sequence[Finding], extra: Mapping[str, Any], color: bool = False) -> str:
-    """One `path:line:column: severity CODE: message` line per finding, grouped by file."""
+def text(
+    findings: Sequence[Finding], extra: Mapping[str, Any], color: bool = False, lang: str | None = None
+) -> str:
+    """One `path:line:column: severity CODE: message` line per finding, grouped by file.
+
+    With `lang`, the messages are in that language; the severities, codes and summary stay the
+    command line's English, so editors' and CI's matchers of `path:line:column: error` still match.
+    """
     lines: list[str] = []
     last_path = None
     for f in sorted(findings, key=Finding.sort_key):
         if last_path is not None and f.path != last_path:
             lines.append("")
         last_path = f.path
-        lines.append(finding_line(f))
+        lines.append(f"{terminal(where(f))}: {f.severity} {f.code}: {terminal(f.text(lang))}")
     if lines:
         lines.append("")
     held = extra.get("summary")
