@@ -19,6 +19,7 @@ from pydantic import (
 )
 
 from .layout import FOLDER_NAMES, SINGLE_FILE_NAMES
+from .owners import OWNER_PATTERN
 
 # Descriptions are written for the strategy's authors: the exported JSON Schemas show them on
 # hover in their editors, and docs/reference.md is generated from them. They are given with
@@ -60,7 +61,9 @@ PersonYears = Annotated[
     BeforeValidator(_exact_number),
     WithJsonSchema({"type": "number", "minimum": 0}),
 ]
-Owner = Annotated[str, StringConstraints(pattern=r"^@[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9._-]+)?$")]
+# Editors check an owner against the pattern; `validate` reports one that neither forge takes as
+# SIS217 at its item, saying what is accepted, rather than as a schema error that drops the record.
+Owner = Annotated[str, Field(min_length=1, json_schema_extra={"pattern": OWNER_PATTERN})]
 
 _URL = re.compile(r"^https?://[^\s/?#<>\"'`]+[^\s<>\"'`]*$")
 
@@ -232,6 +235,17 @@ class Settings(Model):
         ),
         examples=["templates"],
     )
+    release_prefix: Annotated[
+        str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*/?$")
+    ] = Field(
+        default="strategy/",
+        description=(
+            "What the git tags of approved versions begin with: sisturva release 2025.1 makes the "
+            "annotated tag strategy/2025.1, and sisturva releases lists the annotated tags that "
+            "begin so. Letters, digits, '.', '_', '-' and '/'. Default: strategy/."
+        ),
+        examples=["strategy/"],
+    )
 
     @model_validator(mode="after")
     def _finnish_first(self) -> Settings:
@@ -378,8 +392,9 @@ class Organisation(Record):
         default_factory=list,
         description=(
             "Who reviews changes to this organisation's files: GitHub users (@name) or teams "
-            "(@organisation/team). sisturva review lists them on a pull request (without "
-            "notifying them)."
+            "(@organisation/team), GitLab users or groups (@name, @group/subgroup), or email "
+            "addresses. sisturva review lists them on a pull request (without notifying them); "
+            "sisturva owners writes them into CODEOWNERS."
         ),
         examples=[["@sisturva-example/poliisihallitus"]],
     )

@@ -90,14 +90,52 @@ def _id(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _owners(data: Mapping[str, Any] | None) -> tuple[str, ...]:
+# The rules of who reviews what, read from a file's parsed data whether or not it validates:
+# `reviewers` applies them to a change, `owners.rules` to the whole tree (CODEOWNERS).
+
+
+def owners_of(data: Mapping[str, Any] | None) -> tuple[str, ...]:
+    """The `owners` an organisation record lists, each once, in its order."""
     found = data.get("owners") if data else None
     return tuple(dict.fromkeys(o for o in found if isinstance(o, str))) if isinstance(found, list) else ()
 
 
-def _templates(settings: Mapping[str, Any] | None) -> str:
+def templates_folder(settings: Mapping[str, Any] | None) -> str:
+    """The templates folder the settings name (`templates/` by default), with a trailing slash."""
     folder = settings.get("templates") if settings else None
     return (folder.strip("/") if isinstance(folder, str) and folder.strip("/") else TEMPLATES) + "/"
+
+
+def parent_of(data: object, org: str) -> str | None:
+    """The parent an organisation record names, which reviews its files (none when it names itself)."""
+    parent = _id(data.get("parent")) if isinstance(data, dict) else None
+    return parent if parent != org else None
+
+
+def chair_of(data: object) -> str | None:
+    """The organisation chairing a priority's group, which reviews the priority's file."""
+    group = data.get("group") if isinstance(data, dict) else None
+    return _id(group.get("chair")) if isinstance(group, dict) else None
+
+
+def secretariat_of(data: object) -> str | None:
+    """The secretariat organisation `strategy.yaml` names, which reviews the shared files."""
+    secretariat = data.get("secretariat") if isinstance(data, dict) else None
+    return _id(secretariat.get("organisation")) if isinstance(secretariat, dict) else None
+
+
+def own_file(rel: str) -> str | None:
+    """The organisation a file of its own is named after (`commitments/sm.yaml`: sm), else None."""
+    folder, _, name = rel.partition("/")
+    if folder in OWN_FOLDERS and name.endswith(".yaml") and "/" not in name:
+        return name[: -len(".yaml")]
+    return None
+
+
+def is_shared(rel: str, templates: Iterable[str]) -> bool:
+    """Whether the secretariat reviews the file: the root files, shared folders and the templates."""
+    folder = rel.partition("/")[0]
+    return rel in SINGLE_FILE_NAMES or folder in SHARED_FOLDERS or any(rel.startswith(t) for t in templates)
 
 
 def reviewers(
@@ -119,7 +157,7 @@ def reviewers(
     rels = sorted(set(changed))
     sides = (base, head)
     settings = [side(["sisturva.yaml"]).get("sisturva.yaml") for side in sides]
-    templates = {_templates(s if isinstance(s, dict) else None) for s in settings}
+    templates = {templates_folder(s if isinstance(s, dict) else None) for s in settings}
     # Only the files whose content names a reviewer are parsed (not templates or stray files).
     readable = [rel for rel in rels if rel.partition("/")[0] in (*OWN_FOLDERS, "priorities")]
     files = [side(readable) for side in sides]
@@ -141,10 +179,11 @@ def reviewers(
     for rel in rels:
         folder, _, name = rel.partition("/")
         datas = [f.get(rel) for f in files]
-        if folder in OWN_FOLDERS and name.endswith(".yaml") and "/" not in name:
+        named_after = own_file(rel)
+        if named_after is not None:
             # The file's name and the id inside it should agree; a change where they differ is
             # reviewed by both organisations.
-            named = {name[: -len(".yaml")]}
+            named = {named_after}
             named.update(i for d in datas if isinstance(d, dict) if (i := _id(d.get(OWN_FOLDERS[folder]))))
             for org in sorted(named):
                 add(org, "organisation", rel)
@@ -152,29 +191,22 @@ def reviewers(
         elif folder == "priorities" and "/" not in name:
             priority = next((i for d in datas if isinstance(d, dict) if (i := _id(d.get("id")))), None)
             for d in datas:
-                group = d.get("group") if isinstance(d, dict) else None
-                if isinstance(group, dict):
-                    add(_id(group.get("chair")), "chair", rel, priority or name.removesuffix(".yaml"))
+                add(chair_of(d), "chair", rel, priority or name.removesuffix(".yaml"))
             shared.append(rel)
-        elif (
-            rel in SINGLE_FILE_NAMES or folder in SHARED_FOLDERS or any(rel.startswith(t) for t in templates)
-        ):
+        elif is_shared(rel, templates):
             shared.append(rel)
 
     organisations = [side([f"organisations/{org}.yaml" for org in sorted(own)]) for side in sides]
     for org, owned in sorted(own.items()):
         for found in organisations:
-            data = found.get(f"organisations/{org}.yaml")
-            parent = _id(data.get("parent")) if isinstance(data, dict) else None
-            if parent != org:
-                for rel in sorted(owned):
-                    add(parent, "parent", rel, org)
+            parent = parent_of(found.get(f"organisations/{org}.yaml"), org)
+            for rel in sorted(owned):
+                add(parent, "parent", rel, org)
     if shared:
         for strategy in (side(["strategy.yaml"]).get("strategy.yaml") for side in sides):
-            secretariat = strategy.get("secretariat") if isinstance(strategy, dict) else None
-            if isinstance(secretariat, dict):
-                for rel in shared:
-                    add(_id(secretariat.get("organisation")), "secretariat", rel)
+            secretariat = secretariat_of(strategy)
+            for rel in shared:
+                add(secretariat, "secretariat", rel)
 
     wanted = [f"organisations/{org}.yaml" for org in sorted(reasons)]
     before, after = (side(wanted) for side in sides)
@@ -184,7 +216,7 @@ def reviewers(
         old, new = before.get(rel), after.get(rel)
         old = old if isinstance(old, dict) else None
         new = new if isinstance(new, dict) else None
-        owners_before, owners_after = _owners(old), _owners(new)
+        owners_before, owners_after = owners_of(old), owners_of(new)
         name = _text(new.get("name"), lang) if new else ""
         out.append(
             Reviewer(
