@@ -287,11 +287,13 @@ def test_change_log_lists_recent_commits(repo: Path, tmp_path: Path, cached: boo
     assert render(repo, out) == 0
     changes = (out / "fi/changes.html").read_text(encoding="utf-8")
     assert "Hyväksytyt versiot" not in changes and "bookmark" not in changes
-    git(repo, "tag", "-a", "v2021.1", "-m", "Yhteistyöryhmä hyväksyi <2021>")
+    git(repo, "tag", "-a", "v2020.9", "-m", "A tag outside the release prefix")
+    git(repo, "tag", "-a", "strategy/2021.1", "-m", "Yhteistyöryhmä hyväksyi <2021>")
     assert render(repo, out) == 0
     changes = (out / "fi/changes.html").read_text(encoding="utf-8")
     assert "Hyväksytyt versiot" in changes
-    assert "<strong>v2021.1</strong>" in changes and "Yhteistyöryhmä hyväksyi &lt;2021&gt;" in changes
+    assert "<strong>2021.1</strong>" in changes and "Yhteistyöryhmä hyväksyi &lt;2021&gt;" in changes
+    assert "v2020.9" not in changes
 
 
 def test_parallel_render_gives_the_same_site(

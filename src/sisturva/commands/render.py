@@ -238,7 +238,7 @@ def _render(
         own = overrides(loaded.root, strategy.settings.templates)
         folder = own.folder if own is not None else None
         changes = site.recent_changes(loaded.root)
-        versions = site.versions(loaded.root)
+        versions = site.versions(loaded.root, strategy.settings.release_prefix)
         reused = None
         if memo is not None:
             from ..publish.reuse import site_key

@@ -877,26 +877,27 @@ def recent_changes(root: Path, limit: int = 50) -> tuple[Change, ...] | None:
     return tuple(changes)
 
 
-def versions(root: Path) -> tuple[Change, ...]:
-    """Approved versions: the repository's annotated tags, newest first, with their date and message.
+def versions(root: Path, prefix: str = "strategy/") -> tuple[Change, ...]:
+    """Approved versions: annotated tags under `prefix` (as `sisturva release` makes them), newest first.
 
-    A lightweight tag records no approval (no date, no message, no tagger): anyone's bookmark, it
-    is not listed.
+    Each is named by its version (the tag without the prefix), with its date and message. A
+    lightweight tag records no approval (no date, no message, no tagger): anyone's bookmark, it is
+    not listed, nor is a tag outside the prefix.
     """
     out = _git(
         root,
         "for-each-ref",
         "--sort=-creatordate",
         "--format=%(objecttype)%1f%(refname:short)%1f%(creatordate:short)%1f%(contents:subject)",
-        "refs/tags",
+        f"refs/tags/{prefix}*",
     )
     found = []
     for row in (out or "").splitlines():
         kind, _, rest = row.partition("\x1f")
         name, _, rest = rest.partition("\x1f")
         date, _, subject = rest.partition("\x1f")
-        if kind == "tag":
-            found.append(Change(name, date, subject))
+        if kind == "tag" and name.startswith(prefix):
+            found.append(Change(name[len(prefix) :], date, subject))
     return tuple(found)
 
 
