@@ -11,7 +11,7 @@ from ..catalogue import Messages, mark, messages
 from ..diff import Comparison, FieldChange, MoneyRow, RecordChange, Section
 from ..findings import Finding
 from ..locale import format_number
-from ..safetext import inert_lines, rich_markup, terminal, to_json
+from ..safetext import inert_lines, terminal, to_json
 from ..safetext import markdown_cell as md
 from ..safetext import markdown_code as code
 from .findings import severity
@@ -437,95 +437,115 @@ def as_json(result: Comparison, lang: str = "fi") -> str:
 _STYLE = {"added": "green", "removed": "red", "modified": "yellow", "renamed": "cyan"}
 
 
+def _grid(columns: Sequence[tuple[str, bool]], rows: Sequence[Sequence[str]]) -> list[str]:
+    """A table laid out as rich lays out one without borders: columns two spaces apart, header first.
+
+    `columns`: each column's header and whether it is right-aligned. Used when there is no colour,
+    so that a plain report does not load rich.
+    """
+    widths = [max(len(c[0]), *(len(r[i]) for r in rows)) for i, c in enumerate(columns)]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(
+            cell.rjust(width) if right else cell.ljust(width)
+            for cell, width, (_, right) in zip(cells, widths, columns, strict=True)
+        ).rstrip()
+
+    return [line([c[0] for c in columns]), *(line(r) for r in rows)]
+
+
 def text(result: Comparison, lang: str = "fi", color: bool = False) -> str:
     """A terminal report: one line per record, its fields indented, then money and findings."""
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
-
-    # Our own words go through `escape`; anything from a revision or a record through `rich_markup`.
     words = labels(lang)
-    console = Console(
-        width=160, force_terminal=color, no_color=not color, highlight=False, soft_wrap=True, emoji=False
-    )
+    # rich takes ≈ 0.1 s to load: it is used only when there is colour to show. Record text has
+    # been through `terminal` either way; with colour it is also escaped for rich's markup.
+    escape: Callable[[str], str] = str
+    if color:
+        from rich.markup import escape
+
+    def styled(style: str, text: str) -> str:
+        return f"[{style}]{escape(text)}[/]" if color else text
+
+    out: list[str | tuple[list[tuple[str, bool]], list[list[str]]]] = []
     base = side_name(result.base.spec, result.base.commit)
     head = side_name(result.head.spec, result.head.commit)
-    with console.capture() as captured:
-        console.print(
-            f"[bold]{escape(words.t('report.diff.title'))}[/]: {rich_markup(base)} → {rich_markup(head)}"
-        )
-        if not (result.changes or result.introduced or result.resolved):
-            console.print(escape(words.t("report.diff.nothing")))
-        for c in result.changes:
-            style = _STYLE[c.change]
-            ident = c.id if not c.previous_id else f"{c.previous_id} → {c.id}"
-            title = f"  {rich_markup(terminal(c.title, 80))}" if c.title else ""
-            console.print(
-                f"[{style}]{SIGN[c.change]} {rich_markup(kind_name(words, c.kind))} {rich_markup(ident)}[/]"
-                f"{title}  [dim]{rich_markup(_where(c))}[/]"
-            )
-            if c.change == "modified" or c.change == "renamed":
-                for f in c.fields:
-                    console.print("    " + escape(field_line(f, lang)))
-        if result.money:
-            console.print()
-            grid = Table(title=None, box=None, show_edge=False, pad_edge=False, header_style="bold")
-            e, p = words.t("report.diff.euros"), words.t("report.diff.person_years")
-            grid.add_column(words.t("report.diff.organisation"))
-            grid.add_column(words.t("report.diff.year"))
-            for name in (
-                f"{e} {words.t('report.diff.before').lower()}",
-                f"{e} {words.t('report.diff.after').lower()}",
-                f"Δ {e}",
-                f"{p} {words.t('report.diff.before').lower()}",
-                f"{p} {words.t('report.diff.after').lower()}",
-                f"Δ {p}",
-            ):
-                grid.add_column(name, justify="right")
-            for r in result.money:
-                grid.add_row(
-                    rich_markup(r.organisation),
-                    str(r.year),
-                    euros(r.euros_before, lang),
-                    euros(r.euros_after, lang),
-                    euros(r.euros_delta, lang, True),
-                    number(r.person_years_before, lang),
-                    number(r.person_years_after, lang),
-                    number(r.person_years_delta, lang, True),
+    out.append(
+        f"{styled('bold', words.t('report.diff.title'))}: {escape(terminal(base))} → {escape(terminal(head))}"
+    )
+    if not (result.changes or result.introduced or result.resolved):
+        out.append(escape(words.t("report.diff.nothing")))
+    for c in result.changes:
+        ident = c.id if not c.previous_id else f"{c.previous_id} → {c.id}"
+        title = f"  {escape(terminal(c.title, 80))}" if c.title else ""
+        head_line = terminal(f"{SIGN[c.change]} {kind_name(words, c.kind)} {ident}")
+        out.append(f"{styled(_STYLE[c.change], head_line)}{title}  {styled('dim', terminal(_where(c)))}")
+        if c.change == "modified" or c.change == "renamed":
+            out.extend("    " + escape(field_line(f, lang)) for f in c.fields)
+    if result.money:
+        e, p = words.t("report.diff.euros"), words.t("report.diff.person_years")
+        before, after = words.t("report.diff.before").lower(), words.t("report.diff.after").lower()
+        columns = [(words.t("report.diff.organisation"), False), (words.t("report.diff.year"), False)]
+        columns += [(name, True) for name in (f"{e} {before}", f"{e} {after}", f"Δ {e}")]
+        columns += [(name, True) for name in (f"{p} {before}", f"{p} {after}", f"Δ {p}")]
+        rows = [
+            [
+                terminal(r.organisation),
+                str(r.year),
+                euros(r.euros_before, lang),
+                euros(r.euros_after, lang),
+                euros(r.euros_delta, lang, True),
+                number(r.person_years_before, lang),
+                number(r.person_years_after, lang),
+                number(r.person_years_delta, lang, True),
+            ]
+            for r in result.money
+        ]
+        out += ["", styled("bold", words.t("report.diff.money")), (columns, rows)]
+    for title, found in (
+        (words.t("report.diff.introduced"), result.introduced),
+        (words.t("report.diff.resolved"), result.resolved),
+    ):
+        if found:
+            out += ["", styled("bold", f"{title} ({len(found)})")]
+            for item in found:
+                where = (
+                    item.path
+                    + (f":{item.line}" if item.line else "")
+                    + (f":{item.column}" if item.column else "")
                 )
-            console.print(f"[bold]{escape(words.t('report.diff.money'))}[/]")
+                out.append(
+                    f"  {escape(terminal(where))}: {severity(item.severity, lang)} {item.code}: "
+                    f"{escape(terminal(item.text(lang), 200))}"
+                )
+    for section in result.sections:
+        out += ["", styled("bold", terminal(section.title))]
+        if section.columns:
+            out.append(
+                (
+                    [(terminal(name), False) for name in section.columns],
+                    [[terminal(cell) for cell in cells] for cells in section.rows],
+                )
+            )
+        out.extend(escape(terminal(note)) for note in section.notes)
+    out += ["", escape(_summary(result, lang).replace("**", ""))]
+    if not color:
+        lines = [line for part in out for line in ([part] if isinstance(part, str) else _grid(*part))]
+        return inert_lines("\n".join(line.rstrip() for line in lines) + "\n")
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=160, force_terminal=True, highlight=False, soft_wrap=True, emoji=False)
+    with console.capture() as captured:
+        for part in out:
+            if isinstance(part, str):
+                console.print(part)
+                continue
+            grid = Table(box=None, show_edge=False, pad_edge=False, header_style="bold")
+            for name, right in part[0]:
+                grid.add_column(escape(name), justify="right" if right else "left")
+            for cells in part[1]:
+                grid.add_row(*(escape(cell) for cell in cells))
             console.print(grid)
-        for title, found in (
-            (words.t("report.diff.introduced"), result.introduced),
-            (words.t("report.diff.resolved"), result.resolved),
-        ):
-            if found:
-                console.print()
-                console.print(f"[bold]{escape(title)} ({len(found)})[/]")
-                for item in found:
-                    where = (
-                        item.path
-                        + (f":{item.line}" if item.line else "")
-                        + (f":{item.column}" if item.column else "")
-                    )
-                    console.print(
-                        f"  {rich_markup(where)}: {severity(item.severity, lang)} {item.code}: "
-                        f"{rich_markup(terminal(item.text(lang), 200))}"
-                    )
-        for section in result.sections:
-            console.print()
-            console.print(f"[bold]{rich_markup(section.title)}[/]")
-            if section.columns:
-                grid = Table(box=None, show_edge=False, pad_edge=False, header_style="bold")
-                for name in section.columns:
-                    grid.add_column(rich_markup(name))
-                for cells in section.rows:
-                    grid.add_row(*(rich_markup(cell) for cell in cells))
-                console.print(grid)
-            for note in section.notes:
-                console.print(rich_markup(note))
-        console.print()
-        console.print(escape(_summary(result, lang).replace("**", "")))
     return inert_lines("\n".join(line.rstrip() for line in captured.get().splitlines()) + "\n")
 
 
