@@ -156,6 +156,7 @@ def test_init_then_one_record_of_every_kind_validates(
         "    period: {start: 2025, end: 2025}\n"
         "    resources:\n"
         '      - {year: 2025, budget_line: "26.10.01", euros: 150000}\n'
+        "    confirmed: {p1-g1: aba2e43d}\n"
     )
     assert (
         (root / "budgets/poliisihallitus.yaml")
@@ -227,6 +228,7 @@ def test_a_commitment_is_appended_with_every_comment_and_blank_line_kept(
         "    action: Uusi toimi\n"
         "    goals: [p1-g2, p1-g1]\n"
         "    period: {start: 2022, end: 2023}\n"
+        "    confirmed: {p1-g2: dba30c38, p1-g1: c47b09c0}\n"
         "\n"
         "  # Loput myöhemmin.\n"
     )
@@ -246,6 +248,7 @@ def test_a_commitments_file_is_made_when_the_organisation_has_none(
         "    action: Ohjaus\n"
         "    goals: [p1-g1]\n"
         "    period: {start: 2022}\n"
+        "    confirmed: {p1-g1: c47b09c0}\n"
     )
 
 
@@ -538,6 +541,7 @@ def test_a_terminal_asks_for_what_is_missing_with_the_choices(strategy: Path, tm
             "    period: {start: 2022, end: 2025}\n"
             "    resources:\n"
             '      - {year: 2022, budget_line: "26.10.01", euros: 1500.5}\n'
+            "    confirmed: {p1-g2: dba30c38, p1-g1: c47b09c0}\n"
             "\n"
             "  # Loput myöhemmin.\n"
         )

@@ -20,8 +20,15 @@ def run_all(strategy: Strategy, this_year: int | None = None) -> list[Finding]:
     which an observation is in the future.
     """
     from .align import check as alignment
+    from .suspect import check as suspect
 
-    return [*strategy.findings, *years(strategy, this_year), *owner_handles(strategy), *alignment(strategy)]
+    return [
+        *strategy.findings,
+        *years(strategy, this_year),
+        *owner_handles(strategy),
+        *suspect(strategy),
+        *alignment(strategy),
+    ]
 
 
 def years(strategy: Strategy, this_year: int | None = None) -> list[Finding]:

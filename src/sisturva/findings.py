@@ -54,6 +54,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SIS215": ("error", "goal's baseline year after its target year"),
     "SIS216": ("error", "observation for a year still to come"),
     "SIS217": ("error", "owner that is not a GitHub or GitLab handle or an email address"),
+    "SIS218": ("warning", "suspect commitment: a goal it serves changed since its organisation confirmed it"),
     "SIS301": ("error", "resource names a budget line that is not in the organisation's plan"),
     "SIS302": ("error", "organisation has commitments with money but no budget plan"),
     "SIS303": ("warning", "resource year outside the years the plan covers: not yet planned"),

@@ -266,6 +266,14 @@ def _set(v: Values) -> Outcome:
     )
 
 
+def _confirm(v: Values) -> Outcome:
+    from .commands.confirm import run
+
+    return run(
+        _text(v, "directory"), _text(v, "commitment"), _text(v, "goal"), _flag(v, "all"), _flag(v, "dry_run")
+    )
+
+
 def _fmt(v: Values) -> Outcome:
     from .commands.fmt import run
 
@@ -648,6 +656,23 @@ COMMANDS: tuple[Command, ...] = (
             DIRECTORY,
         ),
         _set,
+    ),
+    Command(
+        "confirm",
+        "Record that a commitment still serves its goals as they now read, so it is no longer suspect (SIS218).",
+        (
+            Param("commitment", help="The commitment's id (leave out with --all).", metavar="COMMITMENT"),
+            Param(
+                "goal",
+                ("--goal",),
+                "Confirm this one goal (default: every goal the commitment serves).",
+                metavar="GOAL",
+            ),
+            Param("all", ("--all",), "Confirm every goal of every commitment, e.g. in a new repository.", "flag"),
+            Param("dry_run", ("--dry-run",), "Show the change as a diff; write nothing.", "flag"),
+            DIRECTORY,
+        ),
+        _confirm,
     ),
     Command(
         "fmt",

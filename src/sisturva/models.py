@@ -35,6 +35,8 @@ Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=80)]
 # Budget lines use the state budget's numbering (26.10.01) or a municipality's own codes.
 LINE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
 LineId = Annotated[str, StringConstraints(pattern=LINE_PATTERN)]
+Fingerprint = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{8}$")]
+"""A goal's fingerprint as a commitment confirmed it (`suspect.fingerprint`)."""
 Year = Annotated[int, Field(ge=1900, le=2200)]
 
 
@@ -792,6 +794,16 @@ class Commitment(Model):
             "it as the same commitment."
         ),
         examples=[["hake-vastausaika"]],
+    )
+    confirmed: dict[Id, Fingerprint] = Field(
+        default_factory=dict,
+        description=(
+            "For each goal the organisation has confirmed the action serves, the goal's fingerprint "
+            "as it read then (goal id: 8 hex digits), written by sisturva confirm and sisturva new. "
+            "When the goal's title, indicator, baseline, target, due date or status changes, the "
+            "commitment is suspect (SIS218) until confirmed again; a goal with no entry is not checked."
+        ),
+        examples=[{"p5-g2": "3f9a2c1b"}],
     )
     source: SourceRef | None = Field(default=None, description=SOURCE_HELP, examples=_SOURCE_EXAMPLES)
     example: bool = Field(default=False, description=_EXAMPLE, examples=[True])

@@ -38,6 +38,7 @@ _NAMED: tuple[tuple[object, str, str], ...] = (
     (models.Number, "number", "numbers"),
     (models.Link, "web address", "web addresses"),
     (models.Owner, "GitHub user or team", "GitHub users or teams"),
+    (models.Fingerprint, "fingerprint (8 hex digits)", "fingerprints (8 hex digits)"),
 )
 _PLAIN: dict[object, tuple[str, str]] = {
     str: ("string", "strings"),
@@ -86,6 +87,9 @@ def type_words(hint: Any, plural: bool = False) -> str:
         return " or ".join(type_words(a, plural) for a in args)
     if origin is list:
         return "list of " + type_words(typing.get_args(hint)[0], plural=True)
+    if origin is dict:
+        key, value = typing.get_args(hint)
+        return f"mapping of {type_words(key, plural=True)} to {type_words(value, plural=True)}"
     if origin is typing.Literal:
         values = [f"`{v}`" for v in typing.get_args(hint)]
         return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " or " + values[-1]

@@ -672,6 +672,7 @@ def _record(ctx: _Context) -> dict[str, Any]:
                 if key in a:
                     resource[key] = n.number(a[key])
             record["resources"] = [n.flow(resource)]
+        record["confirmed"] = _confirmed(ctx, a["goal"])
     elif kind == "budget":
         record = {"organisation": rid, "kind": a["type"], "status": a["status"], **_period(n, a, "years")}
     else:
@@ -685,6 +686,16 @@ def _record(ctx: _Context) -> dict[str, Any]:
                 raise UsageError("--year: give the line's amount that year with --euros AMOUNT")
             record["amounts"] = [n.flow(amount)]
     return record
+
+
+def _confirmed(ctx: _Context, goals: Sequence[str]) -> Any:
+    """The goals' fingerprints as they read now: a new commitment is confirmed against them (`sisturva confirm`)."""
+    from ..authoring.roundtrip import scalar
+    from ..suspect import fingerprint
+
+    lang = ctx.strategy.settings.languages[0]
+    prints = {g: scalar(fingerprint(ctx.strategy.goals[g], lang)) for g in goals if g in ctx.strategy.goals}
+    return _Nodes.flow(prints)
 
 
 def _answered(ctx: _Context, name: str) -> None:

@@ -89,6 +89,10 @@ def run(
     from ..publish.templates import problems
 
     findings, summary = collect(path, strict, use_cache)
+    if any(f.code == "SIS218" for f in findings):
+        from ..suspect import explain
+
+        findings = explain(findings, find_root(path))  # the commit that changed the goal: not cached
     findings += problems(find_root(path), bool(path) and os.path.isabs(str(path)))  # not cached: a few stats
     if fmt == "text":
         from ..reports.findings import text
