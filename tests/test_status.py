@@ -254,7 +254,20 @@ def test_stale_data_is_flagged_against_the_given_year(
 
 def test_json_report(monitored: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert (
-        main(["status", "-C", str(monitored), "--format", "json", "--year", "2024", "--lang", "sv", "--no-cache"])
+        main(
+            [
+                "status",
+                "-C",
+                str(monitored),
+                "--format",
+                "json",
+                "--year",
+                "2024",
+                "--lang",
+                "sv",
+                "--no-cache",
+            ]
+        )
         == 0
     )
     report = json.loads(capsys.readouterr().out)

@@ -668,7 +668,9 @@ COMMANDS: tuple[Command, ...] = (
                 "Confirm this one goal (default: every goal the commitment serves).",
                 metavar="GOAL",
             ),
-            Param("all", ("--all",), "Confirm every goal of every commitment, e.g. in a new repository.", "flag"),
+            Param(
+                "all", ("--all",), "Confirm every goal of every commitment, e.g. in a new repository.", "flag"
+            ),
             Param("dry_run", ("--dry-run",), "Show the change as a diff; write nothing.", "flag"),
             DIRECTORY,
         ),
