@@ -402,3 +402,102 @@ def test_json_carries_the_reviewers(
             [("secretariat", None, "priorities/p1.yaml", ["p1-g1"])],
         ),
     ]
+
+
+# -- suspect commitments ----------------------------------------------------------------------------
+
+SM_OWNED = MINIMAL["organisations/sm.yaml"] + "owners: ['@sm/strategia', '@sm/johto']\n"
+SM_COMMITMENTS = (
+    "organisation: sm\n"
+    "commitments:\n"
+    "  - id: sm-ohjaus\n"
+    "    action: Ohjaus\n"
+    "    goals: [p1-g2, p1-g1]\n"
+    "    period: {start: 2022, end: 2022}\n"
+)
+TWO_GOALS = MINIMAL["priorities/p1.yaml"] + (
+    "  - id: p1-g2\n    title: {fi: Apu tulee ajoissa, sv: Hjälpen kommer i tid}\n    indicator: luottamus\n"
+)
+
+
+@pytest.fixture
+def confirmed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Path:
+    """main with every commitment confirmed against its goals, and owners for both organisations."""
+    repo = init(tmp_path / "repo")
+    write(
+        repo,
+        {
+            **MINIMAL,
+            "organisations/poliisihallitus.yaml": OWNED,
+            "organisations/sm.yaml": SM_OWNED,
+            "priorities/p1.yaml": TWO_GOALS,
+            "commitments/sm.yaml": SM_COMMITMENTS,
+        },
+    )
+    monkeypatch.chdir(repo)
+    assert main(["confirm", "--all"]) == 0
+    capsys.readouterr()
+    commit(repo, "confirmed")
+    return repo
+
+
+def _change(repo: Path, rel: str, old: str, new: str) -> None:
+    text = (repo / rel).read_text(encoding="utf-8")
+    assert old in text
+    write(repo, {rel: text.replace(old, new)})
+    commit(repo, "pull request")
+
+
+def test_a_changed_goal_lists_the_commitments_it_makes_suspect(
+    confirmed: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _change(confirmed, "priorities/p1.yaml", "value: 92}", "value: 95}")
+    assert main(["review", "HEAD~1", "HEAD", "--format", "json", "--no-cache"]) == 0
+    assert json.loads(capsys.readouterr().out)["suspect"] == [
+        {
+            "organisation": "poliisihallitus",
+            "owners": ["@poliisi/strategia"],
+            "commitments": [
+                {
+                    "id": "poha-viestinta",
+                    "goal": "p1-g1",
+                    "path": "commitments/poliisihallitus.yaml",
+                    "line": 5,
+                }
+            ],
+        },
+        {
+            "organisation": "sm",
+            "owners": ["@sm/strategia", "@sm/johto"],
+            "commitments": [{"id": "sm-ohjaus", "goal": "p1-g1", "path": "commitments/sm.yaml", "line": 5}],
+        },
+    ]
+    assert main(["review", "HEAD~1", "HEAD", "--lang", "en", "--no-cache"]) == 0
+    out = capsys.readouterr().out
+    assert "#### Suspect commitments (2)\n" in out
+    assert (
+        "| `poliisihallitus` | `@poliisi/strategia` | `poha-viestinta` · `commitments/poliisihallitus.yaml:5` "
+        "| `p1-g1` | `sisturva confirm poha-viestinta --goal p1-g1` |"
+    ) in out
+    assert (
+        "| `sm` | `@sm/strategia`, `@sm/johto` | `sm-ohjaus` · `commitments/sm.yaml:5` "
+        "| `p1-g1` | `sisturva confirm sm-ohjaus --goal p1-g1` |"
+    ) in out
+    # Listed, not pinged: the owners stand in code spans only.
+    assert "@sm/johto" not in out.replace("`@sm/johto`", "")
+    for lang, heading in (("fi", "Epäiltävät sitoumukset"), ("sv", "Misstänkta åtaganden")):
+        assert main(["review", "HEAD~1", "HEAD", "--lang", lang]) == 0
+        assert f"#### {heading} (2)\n" in capsys.readouterr().out
+
+
+def test_a_change_leaving_the_goals_alone_lists_no_suspect_commitment(
+    confirmed: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Already suspect before the change: a later pull request does not list it again.
+    _change(confirmed, "priorities/p1.yaml", "i tid}\n", "i tid}\n    status: achieved\n")
+    _change(confirmed, "commitments/poliisihallitus.yaml", "euros: 100000", "euros: 120000")
+    assert main(["review", "HEAD~1", "HEAD", "--format", "json", "--no-cache"]) == 0
+    body = json.loads(capsys.readouterr().out)
+    assert body["changed"] is True and body["suspect"] == []
+    assert main(["review", "HEAD~1", "HEAD", "--lang", "en"]) == 0
+    assert "Suspect commitments" not in capsys.readouterr().out

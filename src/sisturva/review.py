@@ -72,6 +72,30 @@ class Review:
     reviewers: tuple[Reviewer, ...]
     records: Mapping[tuple[str, str], Mapping[str, Any]] = field(default_factory=dict)
     """The content of each added or removed record by (kind, id), to show all its fields."""
+    suspect: tuple[Suspects, ...] = ()
+    """The commitments the change makes suspect, by organisation."""
+
+
+@dataclass(frozen=True)
+class SuspectCommitment:
+    """A commitment the change makes suspect (SIS218) against one goal it serves."""
+
+    id: str
+    goal: str
+    """The goal whose meaning changed since the commitment was confirmed against it."""
+    path: str
+    """The commitment's file in the head, as the user would type it."""
+    line: int
+
+
+@dataclass(frozen=True)
+class Suspects:
+    """One organisation's commitments the change makes suspect, and the owners who confirm them."""
+
+    organisation: str
+    owners: tuple[str, ...]
+    """As a reviewer's: the head's owners, then those of the base the change would drop."""
+    commitments: tuple[SuspectCommitment, ...]
 
 
 def _text(value: object, lang: str) -> str:
@@ -231,6 +255,59 @@ def reviewers(
         )
     out.sort(key=lambda r: (min(ROLES.index(x.role) for x in r.because), r.organisation))
     return out
+
+
+def _suspect_pairs(findings: Iterable[Finding]) -> dict[tuple[str, str], Finding]:
+    """SIS218 findings by (commitment, goal), read from the finding's fields rather than its words."""
+    from .suspect import CODE
+
+    out: dict[tuple[str, str], Finding] = {}
+    for f in findings:
+        values = dict(f.params) if f.code == CODE else {}
+        cid, gid = values.get("commitment"), values.get("goal")
+        if isinstance(cid, str) and isinstance(gid, str):
+            out.setdefault((cid, gid), f)
+    return out
+
+
+def newly_suspect(
+    introduced: Iterable[Finding],
+    resolved: Iterable[Finding],
+    base: Reader,
+    head: Reader,
+    display: str = "",
+) -> list[Suspects]:
+    """The commitments suspect (SIS218) in the head but not in the base, by organisation.
+
+    `introduced` and `resolved` are the comparison's findings: a suspect commitment that only
+    moved to another file is both, and was suspect before the change too, so it is left out.
+    """
+    before = _suspect_pairs(resolved)
+    after = {k: f for k, f in _suspect_pairs(introduced).items() if k not in before}
+    if not after:
+        return []
+    rels = {f.path: f.path.removeprefix(display) for f in after.values()}
+    files = head(sorted(set(rels.values())))
+    grouped: dict[str, list[SuspectCommitment]] = {}
+    for (cid, gid), f in after.items():
+        rel = rels[f.path]
+        data = files.get(rel)
+        # The file names its organisation; its name is the fallback for a file that does not.
+        org = (_id(data.get("organisation")) if isinstance(data, dict) else None) or own_file(rel) or ""
+        grouped.setdefault(org, []).append(SuspectCommitment(cid, gid, f.path, f.line))
+    wanted = [f"organisations/{org}.yaml" for org in sorted(grouped) if org]
+    old, new = base(wanted), head(wanted)
+    out: list[Suspects] = []
+    for org, items in sorted(grouped.items()):
+        rel = f"organisations/{org}.yaml"
+        owners = (*owners_of(_mapping(new.get(rel))), *owners_of(_mapping(old.get(rel))))
+        found = tuple(sorted(items, key=lambda c: (c.path, c.line, c.id, c.goal)))
+        out.append(Suspects(org, tuple(dict.fromkeys(owners)), found))
+    return out
+
+
+def _mapping(value: object) -> Mapping[str, Any] | None:
+    return value if isinstance(value, dict) else None
 
 
 def shown_records(

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ..findings import exit_code
-from ..review import Review, reviewers, shown_records
+from ..review import Review, newly_suspect, reviewers, shown_records
 from . import Outcome
 from .diff import Side, Sides, comparison, sides
 
@@ -36,7 +36,11 @@ def collect(path: str | None, base: str, head: str, use_cache: bool = True, lang
         lang,
     )
     shown = shown_records(result.changes, found.base_records, found.head_records)
-    return Review(result, tuple(head_findings), tuple(people), shown)
+    # From the findings the comparison already has: the suspect check costs no second pass.
+    suspect = newly_suspect(
+        result.introduced, result.resolved, _reader(found, "base"), _reader(found, "head"), found.git.display
+    )
+    return Review(result, tuple(head_findings), tuple(people), shown, tuple(suspect))
 
 
 def _reader(found: Sides, side: Side) -> Callable[[Sequence[str]], Mapping[str, Any]]:

@@ -11,7 +11,7 @@ from ..diff import KEYS, LANGUAGES, Comparison, RecordChange
 from ..findings import Finding, counts
 from ..reports.findings import github as annotate
 from ..reports.findings import summary_line
-from ..review import Reason, Review, Reviewer
+from ..review import Reason, Review, Reviewer, Suspects
 from ..safetext import markdown_cell as md
 from ..safetext import markdown_code as code
 from ..safetext import to_json
@@ -93,6 +93,11 @@ def _owners_note(r: Reviewer, lang: str) -> str | None:
     )
 
 
+def owner_list(owners: Sequence[str]) -> str:
+    """Owners in code spans: listed, not pinged (CODEOWNERS requests the reviews)."""
+    return ", ".join(code(o) for o in owners) or "—"
+
+
 def reviewer_blocks(review: Review, lang: str = "fi") -> list[str]:
     """Who reviews, grouped by organisation, with why; owners in code spans, listed and not pinged."""
     if not review.reviewers:
@@ -108,15 +113,70 @@ def reviewer_blocks(review: Review, lang: str = "fi") -> list[str]:
         ]
     )
     for r in review.reviewers:
-        # Owners in code spans: listed, not pinged (CODEOWNERS requests the reviews).
-        owners = ", ".join(code(o) for o in r.owners) or "—"
-        blocks.append(row([code(r.organisation), md(r.name), owners, reasons_cell(r.because, lang)]))
+        blocks.append(
+            row([code(r.organisation), md(r.name), owner_list(r.owners), reasons_cell(r.because, lang)])
+        )
     blocks.append("")
     for r in review.reviewers:
         note = _owners_note(r, lang)
         if note:
             blocks += [note, ""]
     return blocks
+
+
+# -- suspect commitments ---------------------------------------------------------------------------
+
+
+def confirm_command(commitment: str, goal: str) -> str:
+    """The command that records that the commitment still serves the goal as it now reads."""
+    return f"sisturva confirm {commitment} --goal {goal}"
+
+
+def _command_cell(commitment: str, goal: str) -> str:
+    """The command as one code span to copy when both ids are safe inside one, else escaped text."""
+    # A code span takes the spaces between the words; the ids must each be safe in one on their own.
+    safe = all(code(part).startswith("`") for part in (commitment, goal))
+    command = confirm_command(commitment, goal)
+    return f"`{command}`" if safe else md(command)
+
+
+def suspect_blocks(review: Review, lang: str = "fi") -> list[str]:
+    """The commitments the change makes suspect, by organisation, with its owners and the command to run."""
+    if not review.suspect:
+        return []
+    words = labels(lang)
+    total = sum(len(s.commitments) for s in review.suspect)
+    blocks = [f"#### {md(words.t('report.review.suspect'))} ({total})", ""]
+    blocks += [md(words.t("report.review.suspect.intro")), ""]
+    blocks += table(
+        [
+            words.t("report.diff.organisation"),
+            words.t("report.diff.reviewers"),
+            words.t("report.review.suspect.commitment"),
+            words.t("report.review.suspect.goal"),
+            words.t("report.review.suspect.command"),
+        ]
+    )
+    for group in review.suspect:
+        for c in group.commitments:
+            where = f"{code(c.id)} · {code(f'{c.path}:{c.line}')}"
+            command = _command_cell(c.id, c.goal)
+            blocks.append(
+                row([code(group.organisation), owner_list(group.owners), where, code(c.goal), command])
+            )
+    blocks.append("")
+    return blocks
+
+
+def suspect_dict(group: Suspects) -> dict[str, Any]:
+    """One organisation's suspect commitments in the JSON contract."""
+    return {
+        "organisation": group.organisation,
+        "owners": list(group.owners),
+        "commitments": [
+            {"id": c.id, "goal": c.goal, "path": c.path, "line": c.line} for c in group.commitments
+        ],
+    }
 
 
 # -- added and removed records ----------------------------------------------------------------------
@@ -244,6 +304,8 @@ def markdown(review: Review, lang: str = "fi", limit: int = LIMIT) -> str:
         blocks += finding_rows(review.touched, lang)
         blocks += ["", "</details>", ""]
     blocks += reviewer_blocks(review, lang)
+    # Next to the reviewers: confirming is work the owners are asked to do on this pull request.
+    blocks += suspect_blocks(review, lang)
     blocks += markdown_blocks(_without_shown(review.comparison, review.records), lang, "###")
     # Whole records come last: the bulkiest part is the one a long comment cuts first.
     blocks += record_blocks(review, lang)
@@ -274,6 +336,7 @@ def as_json(review: Review, lang: str = "fi") -> str:
         "counts": counts(review.touched),
     }
     data["reviewers"] = [reviewer_dict(r) for r in review.reviewers]
+    data["suspect"] = [suspect_dict(s) for s in review.suspect]
     return to_json(data) + "\n"
 
 
