@@ -21,6 +21,7 @@ Reason = Literal[
     "no-baseline",
     "before-baseline",
     "break",
+    "stale",
 ]
 COMMITMENT_STATUSES: tuple[str, ...] = ("planned", "in-progress", "done", "cancelled")
 
@@ -91,7 +92,7 @@ class GoalStatus:
     """The value on the straight line from baseline to target in the latest observation's year."""
     verdict: Verdict
     reason: Reason | None
-    """Why the verdict is no-data."""
+    """Why the verdict is no-data ("stale": the latest value is too old to judge by)."""
     stale: bool
     due: int | None
     points: tuple[Point, ...]
@@ -206,12 +207,26 @@ def verdict(goal: Goal, indicator: IndicatorStatus | None) -> tuple[Verdict, Rea
         return "no-data", "before-baseline", None
     if any(not p.comparable and p.year > goal.baseline.year for p in indicator.points):
         return "no-data", "break", None
-    expected = expected_value(goal.baseline, goal.target, latest.year)
+    if indicator.stale:
+        # A verdict on a value whose successor is overdue would mislead: it is "no current data",
+        # and the goal's status still carries the last known value and its year.
+        return "no-data", "stale", None
+    exact = expected_value(goal.baseline, goal.target, latest.year)
+    expected = rounded(exact, goal.baseline.value, goal.target.value, latest.value)
     if better_or_equal(latest.value, goal.target.value, indicator.direction):
         return "achieved", None, expected
-    if better_or_equal(latest.value, expected, indicator.direction):
+    if better_or_equal(latest.value, exact, indicator.direction):
         return "on-track", None, expected
     return "off-track", None, expected
+
+
+def rounded(value: Decimal, *data: Decimal) -> Decimal:
+    """`value` as a person writes it: one decimal more than the most precise of `data`, at most three.
+
+    The verdict compares the exact value; only what is shown and published is rounded.
+    """
+    places = max((max(0, -int(d.as_tuple().exponent)) for d in data), default=0)
+    return value.quantize(Decimal(1).scaleb(-min(places + 1, 3)))
 
 
 def _euros(commitment: Commitment) -> Decimal:
@@ -319,6 +334,7 @@ __all__ = [
     "indicator_status",
     "priority_order",
     "progress",
+    "rounded",
     "segments",
     "status",
     "verdict",

@@ -25,6 +25,7 @@ FAMILY_KEYS: tuple[str, ...] = (
     mark("reason.no-observations"),
     mark("reason.before-baseline"),
     mark("reason.break"),
+    mark("reason.stale"),
     mark("commitment.planned"),
     mark("commitment.in-progress"),
     mark("commitment.done"),
