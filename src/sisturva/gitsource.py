@@ -325,6 +325,10 @@ class Git:
                 found.append(path[len(self.prefix) :])
         return found
 
+    def is_ancestor(self, older: str, newer: str) -> bool:
+        """Whether commit `older` is `newer` or in its history."""
+        return self._run(["merge-base", "--is-ancestor", older, newer], check=False).returncode == 0
+
     def parent(self, commit: str) -> str | None:
         """The first parent of a commit, or None for a root commit (or one cut off by a shallow clone)."""
         out = self._run(["rev-parse", "--verify", "--quiet", "--end-of-options", commit + "^1"], check=False)

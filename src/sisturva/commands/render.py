@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import functools
 import os
 import pickle
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from ..publish.markdown import Verdicts
     from ..publish.reuse import Digests, Kept, Memo
     from ..repository import Loaded
+    from ..standing import Standing
 
 FORMATS = ("site", "markdown", "data", "all")
 MARKER = ".sisturva-render"
@@ -84,29 +86,37 @@ PARALLEL_COMMITMENTS = 2000
 
 
 def _document(
-    strategy: Strategy, lang: str, verdicts: Verdicts, digests: Digests | None, root: Path, unapproved: int
+    strategy: Strategy,
+    lang: str,
+    verdicts: Verdicts,
+    digests: Digests | None,
+    root: Path,
+    unapproved: int,
+    standing: Standing,
 ) -> bytes:
     from ..publish.markdown import document
 
     if digests is None:
-        return document(strategy, lang, verdicts, None, unapproved).encode("utf-8")
+        return document(strategy, lang, verdicts, None, unapproved, standing).encode("utf-8")
     from ..publish.reuse import Parts
 
     parts = Parts.open(root, f"document-{lang}", digests)
-    text = document(strategy, lang, verdicts, parts, unapproved)
+    text = document(strategy, lang, verdicts, parts, unapproved, standing)
     parts.save(root, f"document-{lang}")
     return text.encode("utf-8")
 
 
-def _data(strategy: Strategy, digests: Digests | None, root: Path, unapproved: int) -> dict[str, bytes]:
+def _data(
+    strategy: Strategy, digests: Digests | None, root: Path, unapproved: int, standing: Standing
+) -> dict[str, bytes]:
     from ..publish.opendata import open_data
 
     if digests is None:
-        return open_data(strategy, None, unapproved)
+        return open_data(strategy, None, unapproved, standing)
     from ..publish.reuse import Parts
 
     parts = Parts.open(root, "data", digests)
-    data = open_data(strategy, parts, unapproved)
+    data = open_data(strategy, parts, unapproved, standing)
     parts.save(root, "data")
     return data
 
@@ -119,19 +129,21 @@ def _published(
     digests: Digests | None,
     root: Path,
     unapproved: int,
+    standing: Standing,
 ) -> bytes:
     """What is made beside the site, pickled: the documents and, with `data`, the open data files.
 
     `documents` names each language's document file; data files are named under `data/`.
-    `unapproved`: the number of errors published with `--allow-errors` (0: none).
+    `unapproved`: the number of errors published with `--allow-errors` (0: none). `standing`:
+    the version rendered, which every part names.
     """
     made: dict[str, bytes] = {}
     if documents:
         assert verdicts is not None
         for code, name in documents.items():
-            made[name] = _document(strategy, code, verdicts, digests, root, unapproved)
+            made[name] = _document(strategy, code, verdicts, digests, root, unapproved, standing)
     if data:
-        found = _data(strategy, digests, root, unapproved)
+        found = _data(strategy, digests, root, unapproved, standing)
         made.update((f"data/{name}", content) for name, content in found.items())
     return pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -185,6 +197,13 @@ def _render(
     unapproved = len(errors)
 
     from ..publish import site
+    from ..standing import standing as standing_of
+
+    # The version rendered (approved or not, and the changes since), named by every page, document
+    # and data file; so it is part of every key by which a part of an earlier render is reused, and
+    # so is the reference year, which decides whether an indicator's latest value is stale.
+    standing = standing_of(loaded.root, strategy.settings.release_prefix)
+    when = f"{standing.key()}:year {datetime.date.today().year}"
 
     memo: Memo | None = None
     whole = ""
@@ -205,7 +224,7 @@ def _render(
             name = f"strategy.{code}.md"
             documents[code] = name
             if memo is not None:
-                keys[name] = f"{whole}:markdown:{code}:unapproved {unapproved}"
+                keys[name] = f"{whole}:markdown:{code}:unapproved {unapproved}:{when}"
                 found = memo.reuse(keys[name], name)
                 if found is not None:
                     files[name] = found
@@ -213,7 +232,7 @@ def _render(
             to_write[code] = name
     data: dict[str, bytes] | None = None
     if "data" in parts and memo is not None:
-        keys["data/"] = f"{whole}:data:unapproved {unapproved}"
+        keys["data/"] = f"{whole}:data:unapproved {unapproved}:{when}"
         data = memo.reuse_all(keys["data/"], "data/")
     make_data = "data" in parts and data is None
     # The documents and the open data are made beside the site, in a process of its own when large
@@ -226,7 +245,7 @@ def _render(
         known = verdicts(strategy, picture()) if to_write else None
         digests = _digests(loaded, memo, digests)
         work = functools.partial(
-            _published, strategy, to_write, known, make_data, digests, loaded.root, unapproved
+            _published, strategy, to_write, known, make_data, digests, loaded.root, unapproved, standing
         )
         pending = site.in_background(work, len(strategy.commitment_owner) >= PARALLEL_COMMITMENTS)
     page_env: tuple[jinja2.Environment, dict[str, Any]] | None = None
@@ -244,7 +263,7 @@ def _render(
             from ..publish.reuse import site_key
 
             keys["site"] = site_key(
-                whole, folder, langs, documents, "data" in parts, changes, versions, unapproved
+                whole, folder, langs, documents, "data" in parts, changes, (versions, when), unapproved
             )
             reused = memo.reuse_all(keys["site"], "")
             if reused is not None:
@@ -258,6 +277,7 @@ def _render(
                 alignment=site.Alignment(strategy),
                 changes=changes,
                 versions=versions,
+                standing=standing,
                 documents=documents,
                 data="data" in parts,
                 unapproved=unapproved,

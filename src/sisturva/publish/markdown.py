@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from ..locale import format_date, format_money, format_number
 from ..models import Budget, Commitment, Goal, Indicator, Level, Measure, SourceRef, Text
 from ..safetext import markdown
+from ..standing import UNKNOWN, Standing
 from ..strategy import Strategy
 from .messages import LANGUAGE_NAMES, localized, t, tn
 from .reuse import Parts
@@ -448,6 +449,7 @@ def document(
     known: Verdicts | None = None,
     parts: Parts | None = None,
     unapproved: int = 0,
+    standing: Standing = UNKNOWN,
 ) -> str:
     """The whole strategy in `lang` as one Markdown document; text missing in `lang` is marked with the language shown.
 

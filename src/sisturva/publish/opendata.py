@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..models import LANGUAGES, Model, SourceRef, Text
+from ..standing import UNKNOWN, Standing
 from ..strategy import Strategy
 
 if TYPE_CHECKING:
@@ -455,7 +456,9 @@ def _budget(strategy: Strategy, org: str, parts: Parts | None) -> tuple[str, ...
     return made
 
 
-def open_data(strategy: Strategy, parts: Parts | None = None, unapproved: int = 0) -> dict[str, bytes]:
+def open_data(
+    strategy: Strategy, parts: Parts | None = None, unapproved: int = 0, standing: Standing = UNKNOWN
+) -> dict[str, bytes]:
     """Every open data file by name: strategy.json and CSV files, each with its schema, and datapackage.json.
 
     `parts`: each organisation's commitments and budget plan as written by the last render, taken

@@ -31,6 +31,7 @@ from ..models import (
     Priority,
     Text,
 )
+from ..standing import UNKNOWN, Standing
 from ..status import GoalStatus, IndicatorStatus, PriorityStatus, Status
 from ..strategy import Strategy
 from . import svg, templates
@@ -70,6 +71,8 @@ class Extras:
     """Recent commits, newest first; None when the strategy is not in a git repository."""
     versions: Sequence[Change] = ()
     """Approved versions (tags; `commit` holds the tag's name), newest first."""
+    standing: Standing = UNKNOWN
+    """The version rendered: its commit and date, the last approval it contains and the changes since."""
     documents: Mapping[str, str] = field(default_factory=dict)
     """The Markdown document's path (relative to the site root) by language."""
     data: bool = False
