@@ -188,6 +188,34 @@ class Period(Model):
         return self
 
 
+class Publication(Model):
+    """Who publishes the rendered strategy, how to reach them, and under which licence."""
+
+    publisher: Text | None = Field(
+        default=None,
+        description=(
+            "The organisation that publishes the site, the document and the open data, shown in "
+            "every page's footer, e.g. the secretariat's ministry. A text or {fi, sv, en}."
+        ),
+        examples=[{"fi": "Sisäministeriö", "sv": "Inrikesministeriet", "en": "Ministry of the Interior"}],
+    )
+    contact: str | None = Field(
+        default=None,
+        max_length=200,
+        description="Where readers send questions and feedback: an e-mail address or a web address (https://…).",
+        examples=["kirjaamo.sm@gov.fi"],
+    )
+    licence: str = Field(
+        default="CC-BY-4.0",
+        pattern=r"^[A-Za-z0-9.+-]{1,60}$",
+        description=(
+            "The licence of the published content and open data, as an SPDX identifier. "
+            "Default: CC-BY-4.0 (Creative Commons Attribution 4.0), as Finnish public data usually is."
+        ),
+        examples=["CC-BY-4.0"],
+    )
+
+
 class Settings(Model):
     """`sisturva.yaml`: the repository's settings: format version, languages and planning years.
 
@@ -247,6 +275,10 @@ class Settings(Model):
             "begin so. Letters, digits, '.', '_', '-' and '/'. Default: strategy/."
         ),
         examples=["strategy/"],
+    )
+    publication: Publication = Field(
+        default_factory=Publication,
+        description="Who publishes the rendered strategy, the contact for feedback and the licence.",
     )
 
     @model_validator(mode="after")
