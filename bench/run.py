@@ -18,6 +18,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402 - the benchmark's own modules, beside this file
+import governance  # noqa: E402
 import peers  # noqa: E402
 
 PROJECT = HERE.parent
@@ -640,6 +641,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             measure_jsonschema(b, national, peer_bin, why, cold)
         measure_history(b, national, ds.tracked, args.scale)
+        governance.measure_releases(b, args.scale, SISTURVA, run, best)
+        governance.measure_suspect(b, national, SISTURVA, cold.seconds, run)
         measure_authoring(b, national)
         peer = {} if args.skip_peers else peer_render(b, peer_bin, why)
         if args.skip_peers:
