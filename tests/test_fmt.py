@@ -136,6 +136,7 @@ def test_check_lists_files_and_exits_1_and_diff_shows_them(
     assert main(["fmt", "-C", str(root), "--diff", str(root / "budgets/poliisihallitus.yaml")]) == 1
     out = capsys.readouterr().out
     assert out.startswith("--- a/") and '-  - id: "26.10.01"' not in out
+    assert f"--- a{root}/budgets/poliisihallitus.yaml\n" in out  # an absolute path without a doubled slash
     assert snapshot(root) == before
 
 

@@ -140,9 +140,8 @@ def unified_diff(old: bytes | None, new: bytes, shown: str) -> str:
     """A unified diff of one file as git prints it (`/dev/null` for a new file)."""
     before = (old or b"").decode("utf-8", "replace").splitlines(keepends=True)
     after = new.decode("utf-8", "replace").splitlines(keepends=True)
-    lines = list(
-        difflib.unified_diff(before, after, "/dev/null" if old is None else f"a/{shown}", f"b/{shown}")
-    )
+    path = shown.lstrip("/")  # an absolute path as git shows one: `a/tmp/x`, not `a//tmp/x`
+    lines = list(difflib.unified_diff(before, after, "/dev/null" if old is None else f"a/{path}", f"b/{path}"))
     # A last line without a newline would run into the next header.
     return "".join(
         line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
