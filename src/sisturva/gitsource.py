@@ -429,8 +429,10 @@ class Git:
             else:
                 raw = blobs[entry.oid]
                 if raw is None:
-                    message = f"file is over the {MAX_BYTES:,}-byte limit; split it"
-                    files.append(SourceFile(entry.rel, display, None, make("SIS007", message, display, 1, 1)))
+                    from .documents import too_large
+
+                    said = too_large(MAX_BYTES)
+                    files.append(SourceFile(entry.rel, display, None, make("SIS007", said, display, 1, 1)))
                 else:
                     files.append(SourceFile(entry.rel, display, raw))
         return files

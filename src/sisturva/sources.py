@@ -71,8 +71,11 @@ def _read(path: Path, rel: str, display: str, max_bytes: int) -> SourceFile:
             return SourceFile(rel, display, None, make("SIS016", tf("finding.SIS016.special"), display, 1, 1))
         if info.st_size > max_bytes:
             # Refuse before reading: the limit exists so a huge file costs nothing.
-            message = f"file is {info.st_size:,} bytes, over the {max_bytes:,}-byte limit; split it"
-            return SourceFile(rel, display, None, make("SIS007", message, display, 1, 1))
+            from .documents import too_large
+
+            return SourceFile(
+                rel, display, None, make("SIS007", too_large(max_bytes, info.st_size), display, 1, 1)
+            )
         with os.fdopen(fd, "rb", closefd=False) as handle:
             raw = handle.read(max_bytes + 1)
         return SourceFile(rel, display, raw)
