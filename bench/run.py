@@ -20,6 +20,7 @@ sys.path.insert(0, str(HERE))
 import generate  # noqa: E402 - the benchmark's own modules, beside this file
 import governance  # noqa: E402
 import peers  # noqa: E402
+import spreadsheet  # noqa: E402
 
 PROJECT = HERE.parent
 BIN = Path(sys.executable).parent
@@ -643,6 +644,7 @@ def main(argv: list[str] | None = None) -> int:
         measure_history(b, national, ds.tracked, args.scale)
         governance.measure_releases(b, args.scale, SISTURVA, run, best)
         governance.measure_suspect(b, national, SISTURVA, cold.seconds, run)
+        spreadsheet.measure_spreadsheets(b, national, SISTURVA, run, best, cold.seconds)
         measure_authoring(b, national)
         peer = {} if args.skip_peers else peer_render(b, peer_bin, why)
         if args.skip_peers:

@@ -170,7 +170,8 @@ def test_the_front_page_counts_goals_in_the_plural_form_of_its_language(
     out = tmp_path / "site"
     assert main(["render", "-C", str(repo), "--out", str(out), "--no-cache", "--format", "site"]) == 0
     front = (out / lang / "index.html").read_text(encoding="utf-8")
-    metas = re.findall(r'<p class="meta">([^<]*)</p>', front)
+    # The priorities' lines (status · period · goals), not the note on stale data above them.
+    metas = [m for m in re.findall(r'<p class="meta">([^<]*)</p>', front) if " · " in m]
     assert [meta.rsplit(" · ", 1)[-1] for meta in metas] == [one, two]
 
 

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from sisturva.cli import main
-from sisturva.documents import MAX_BYTES, parse
+from sisturva.documents import MAX_BYTES, parse, too_large
+from sisturva.findings import make
+from sisturva.locale import plain
 
 from .conftest import snapshot
 
@@ -67,6 +69,22 @@ def test_oversized_file_is_refused() -> None:
     raw = b"organisation: x\ncommitments: []\n" + b"# padding\n" * (MAX_BYTES // 10)
     doc = parse("commitments/x.yaml", raw)
     assert [f.code for f in doc.findings] == ["SIS007"]
+    size, limit = len(raw), MAX_BYTES
+    # Sizes are numbers of the reader's language: grouped with commas in English, spaces in Finnish.
+    assert doc.findings[0].message == f"file is {size:,} bytes, over the {limit:,}-byte limit; split it"
+    fi_size, fi_limit = (f"{n:,}".replace(",", " ") for n in (size, limit))
+    assert (
+        plain(doc.findings[0].text("fi"))
+        == f"tiedoston koko on {fi_size} tavua, yli {fi_limit} tavun rajan; jaa se osiin"
+    )
+    assert (
+        plain(doc.findings[0].text("sv"))
+        == f"filen är {fi_size} byte, över gränsen på {fi_limit} byte; dela upp den"
+    )
+    # A file refused before it is read (a blob over the limit in git) has no size to name.
+    unread = make("SIS007", too_large(limit), "x.yaml")
+    assert unread.message == f"file is over the {limit:,}-byte limit; split it"
+    assert plain(unread.text("fi")) == f"tiedosto on yli {fi_limit} tavun rajan; jaa se osiin"
 
 
 def test_yaml_1_2_scalars_are_not_guessed() -> None:

@@ -19,10 +19,6 @@ from sisturva.locale import plain
 from .conftest import MINIMAL, PROJECT, write_tree
 from .gitrepo import commit, init, write
 
-YAML_FAMILY = {f"SIS{n:03}" for n in (*range(1, 13), 14)}
-"""Messages that quote the file's own text: English only (see README, Translations)."""
-MODEL_WORDS = {"SIS105"}
-"""Said by the models' own validators (a link that is not http(s)): English only."""
 EMITTERS = (
     "align.py",
     "checks.py",
@@ -31,6 +27,8 @@ EMITTERS = (
     "sources.py",
     "gitsource.py",
     "layout.py",
+    "documents.py",
+    "yamlhelp.py",
 )
 CASES = PROJECT / "tests" / "cases" / "align"
 
@@ -57,7 +55,7 @@ def test_every_code_the_checks_emit_has_a_message_in_every_language() -> None:
     emitted = set(re.findall(r'"(SIS\d{3})"', source)) | {"SIS015"}  # SIS015: layout.unread's messages
     assert emitted - set(CODES) == set()
     catalogues = {lang: _po(lang) for lang in catalogue.LANGS}
-    for code in sorted(emitted - YAML_FAMILY - MODEL_WORDS):
+    for code in sorted(emitted):
         keys = [
             key for key in catalogues["en"] if key == f"finding.{code}" or key.startswith(f"finding.{code}.")
         ]
@@ -76,10 +74,9 @@ def test_findings_of_the_align_corpus_all_carry_a_key(capsys: pytest.CaptureFixt
         findings, _ = collect(str(case / "repo"), use_cache=False)
         for f in findings:
             seen.add(f.code)
-            if f.code not in YAML_FAMILY | MODEL_WORDS:
-                assert f.key is not None and f.key.startswith("finding."), (case.name, f)
-                for lang in catalogue.LANGS:
-                    assert f.text(lang).strip(), (case.name, f, lang)
+            assert f.key is not None and f.key.startswith("finding."), (case.name, f)
+            for lang in catalogue.LANGS:
+                assert f.text(lang).strip(), (case.name, f, lang)
     assert {"SIS301", "SIS302", "SIS304", "SIS305", "SIS311"} <= seen
 
 
@@ -207,3 +204,155 @@ def test_a_finding_is_plain_data_that_pickles_and_formats_per_language() -> None
         "vuodelle 2024, mutta sitoumukset käyttävät 1 234 567,50 € (a 1,5)"
     )
     assert plain(found.text("sv")).endswith("för 2024, men åtagandena använder 1 234 567,50 € (a 1,5)")
+
+
+def _said(repo: str, capsys: pytest.CaptureFixture[str], code: str) -> tuple[str, str, str]:
+    """The first `code` finding's message as `validate` shows it: JSON (English), text in fi and sv."""
+    main(["validate", "-C", repo, "--no-cache", "--format", "json", "--lang", "fi"])
+    found = next(f for f in json.loads(capsys.readouterr().out)["findings"] if f["code"] == code)
+    prefix = f"{found['path']}:{found['line']}:{found['column']}: {found['severity']} {code}: "
+    texts = []
+    for lang in ("fi", "sv"):
+        main(["validate", "-C", repo, "--no-cache", "--lang", lang])
+        lines = capsys.readouterr().out.splitlines()
+        texts.append(next(line[len(prefix) :] for line in lines if line.startswith(prefix)))
+    return str(found["message"]), texts[0], texts[1]
+
+
+C = "commitments/poliisihallitus.yaml"
+B = "budgets/poliisihallitus.yaml"
+IND = "indicators/luottamus.yaml"
+P = "priorities/p1.yaml"
+S = "sisturva.yaml"
+# (name, file, its text, code, English as JSON has it, Finnish, Swedish)
+MODEL_CASES: list[tuple[str, str, str, str, str, str, str]] = [
+    (
+        "period-ends-before-it-starts",
+        C,
+        MINIMAL[C].replace("{start: 2022, end: 2022}", "{start: 2022, end: 2021}"),
+        "SIS103",
+        "commitments[0].period: period ends (2021) before it starts (2022)",
+        "commitments[0].period: jakso päättyy (2021) ennen kuin se alkaa (2022)",
+        "commitments[0].period: perioden slutar (2021) innan den börjar (2022)",
+    ),
+    (
+        "link-not-http",
+        P,
+        MINIMAL[P] + "source: {title: Lähde, url: 'ftp://example.org/x'}\n",
+        "SIS105",
+        "source.url: links must be http:// or https:// addresses",
+        "source.url: linkkien on oltava http://- tai https://-osoitteita",
+        "source.url: länkar måste vara http://- eller https://-adresser",
+    ),
+    (
+        "year-out-of-range",
+        IND,
+        MINIMAL[IND].replace("year: 2018", "year: 1800"),
+        "SIS103",
+        "observations[0].year: expected at least 1900, got the number 1800",
+        "observations[0].year: odotettiin vähintään arvoa 1900, mutta arvo on luku 1800",
+        "observations[0].year: förväntade minst 1900, fick talet 1800",
+    ),
+    (
+        "too-many-decimals",
+        C,
+        MINIMAL[C].replace("euros: 100000", "euros: 100000.125"),
+        "SIS103",
+        "commitments[0].resources[0].euros: 100000.125 has more than 2 decimal places; round it",
+        "commitments[0].resources[0].euros: luvussa 100000.125 on enemmän kuin 2 desimaalia; pyöristä se",
+        "commitments[0].resources[0].euros: 100000.125 har fler än 2 decimaler; avrunda det",
+    ),
+    (
+        "finnish-not-first",
+        S,
+        MINIMAL[S].replace("[fi, sv, en]", "[sv, fi, en]"),
+        "SIS103",
+        "languages must start with fi (Finnish first)",
+        "kielten (languages) ensimmäisen on oltava fi (suomi ensin)",
+        "det första språket (languages) måste vara fi (finska först)",
+    ),
+    (
+        "required-language-not-a-language",
+        S,
+        MINIMAL[S].replace("[fi, sv, en]", "[fi, en]") + "required_languages: [fi, sv]\n",
+        "SIS103",
+        "required languages sv are not in languages; add them there",
+        "vaaditut kielet sv puuttuvat kielistä (languages); lisää ne sinne",
+        "de obligatoriska språken sv finns inte bland språken (languages); lägg till dem där",
+    ),
+    (
+        "observation-year-twice",
+        IND,
+        MINIMAL[IND].replace("year: 2020", "year: 2018"),
+        "SIS103",
+        "observations repeat the years 2018; each year may have one observation",
+        "havainnoissa toistuvat vuodet 2018; kullekin vuodelle saa olla vain yksi havainto",
+        "observationerna upprepar åren 2018; varje år får ha en enda observation",
+    ),
+    (
+        "allocated-over-the-amount",
+        B,
+        MINIMAL[B].replace("allocated: 200000", "allocated: 900000000"),
+        "SIS103",
+        "lines[0].amounts[0]: allocated 900,000,000 € exceeds the line's 800,000,000 €",
+        "lines[0].amounts[0]: yhteistyöhön kohdennettu 900 000 000 € ylittää momentin määrän 800 000 000 €",
+        "lines[0].amounts[0]: det anvisade beloppet 900 000 000 € överstiger momentets 800 000 000 €",
+    ),
+    (
+        "not-one-of-the-choices",
+        "organisations/sm.yaml",
+        "id: sm\nname: Sisäministeriö\nkind: ministery\n",
+        "SIS103",
+        "kind: 'ministery' is not one of: ",
+        "kind: 'ministery' ei ole mikään näistä: ",
+        "kind: 'ministery' är inte något av: ",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "rel", "content", "code", "english", "finnish", "swedish"),
+    MODEL_CASES,
+    ids=[case[0] for case in MODEL_CASES],
+)
+def test_the_models_reasons_are_in_the_readers_language(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    rel: str,
+    content: str,
+    code: str,
+    english: str,
+    finnish: str,
+    swedish: str,
+) -> None:
+    repo = str(write_tree(tmp_path / "repo", {**MINIMAL, rel: content}))
+    said = tuple(plain(text) for text in _said(repo, capsys, code))
+    assert said[0].startswith(english), said
+    assert said[1].startswith(finnish), said
+    assert said[2].startswith(swedish), said
+    assert len(set(said)) == 3, said
+
+
+def test_review_writes_a_yaml_mistake_in_the_readers_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = init(tmp_path / "repo")
+    write(repo, {**MINIMAL})
+    commit(repo, "base")
+    write(repo, {"organisations/sm.yaml": "id: sm\nname:\n\tfi: Sisäministeriö\nkind: ministry\n"})
+    commit(repo, "a tab")
+    monkeypatch.chdir(repo)
+    for lang, said in (
+        (
+            "fi",
+            "sisennyksessä on sarkain; YAML vaatii välilyönnit: sisennä sen sijaan kahdella välilyönnillä",
+        ),
+        (
+            "sv",
+            "ett tabbtecken används för indrag; YAML kräver blanksteg: dra in med två blanksteg i stället",
+        ),
+        ("en", "a tab is used for indentation; YAML needs spaces: indent with two spaces instead"),
+    ):
+        assert main(["review", "HEAD~1", "HEAD", "--lang", lang]) == 1
+        assert said in capsys.readouterr().out, lang

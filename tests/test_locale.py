@@ -14,9 +14,11 @@ from sisturva.locale import (
     format_number,
     format_signed_money,
     format_signed_number,
+    in_language,
     money,
     number,
     plain,
+    with_unit,
 )
 
 
@@ -64,7 +66,40 @@ def test_dates_per_language() -> None:
     assert format_date(day, "fi") == "20.5.2021"
     assert format_date(day, "fi", "long") == "20. toukokuuta 2021"
     assert format_date(day, "sv", "long") == "20 maj 2021"
-    assert format_date(day, "en") == "May 20, 2021"
+    assert format_date(day, "en") == "20 May 2021"
+
+
+@pytest.mark.parametrize(
+    ("style", "expected"), [("short", "31/12/2025"), ("medium", "31 Dec 2025"), ("long", "31 December 2025")]
+)
+def test_english_dates_put_the_day_first(style: str, expected: str) -> None:
+    # Not the American "Dec 31, 2025" or "12/31/25": the order a Finnish public body writes in English.
+    assert format_date(datetime.date(2025, 12, 31), "en", style) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "unit", "expected"),
+    [
+        ("fi", "91", "%", f"91{NBSP}%"),
+        ("sv", "91,5", "%", f"91,5{NBSP}%"),
+        ("en", "91.5", "%", "91.5%"),
+        ("en", "3", "‰", "3‰"),
+        ("fi", "12", "kuolemaa", f"12{NBSP}kuolemaa"),
+        ("en", "12", "deaths", f"12{NBSP}deaths"),
+        ("en", "1.5", "person-years", f"1.5{NBSP}person-years"),
+        ("de", "91", "%", f"91{NBSP}%"),  # an unknown language is written as Finnish
+        ("en", "91", "", "91"),
+        ("fi", "91", " % ", f"91{NBSP}%"),
+    ],
+)
+def test_a_value_with_its_unit(lang: str, text: str, unit: str, expected: str) -> None:
+    assert with_unit(text, unit, lang) == expected
+
+
+def test_the_marker_of_text_in_another_language_is_said_in_the_readers_language() -> None:
+    assert [in_language("fi", lang) for lang in ("fi", "sv", "en")] == ["suomeksi", "på finska", "in Finnish"]
+    assert in_language("sv", "en") == "in Swedish"
+    assert in_language("en", "fi") == "englanniksi"
 
 
 def test_short_names_for_templates() -> None:

@@ -232,7 +232,7 @@ def test_releases_as_json_newest_first_with_counts_and_euros(
             "en",
             [
                 "Approved versions",
-                "strategy/2025.3  Nov 12, 2025  ",
+                "strategy/2025.3  12 Nov 2025  ",
                 "    changes since 2025.2: 0 records added, 1 record removed, 0 records modified",
                 "      2022  250,000 € → 200,000 € (-50,000 €)",
                 "    changes since 2025.1: 1 record added, 0 records removed, 1 record modified",
@@ -271,7 +271,7 @@ def test_releases_as_markdown_for_a_pull_request(three: Path, capsys: pytest.Cap
     out = plain(capsys.readouterr().out)
     assert out.startswith("## Approved versions\n")
     headings = [line for line in out.splitlines() if line.startswith("### ")]
-    assert headings == ["### 2025.3 · Nov 12, 2025", "### 2025.2 · May 20, 2025", "### 2025.1 · Jan 10, 2025"]
+    assert headings == ["### 2025.3 · 12 Nov 2025", "### 2025.2 · 20 May 2025", "### 2025.1 · 10 Jan 2025"]
     assert "- Decision: Kokous 1/2025 § 3" in out
     assert "| 2022 | 100,000 € | 250,000 € | +150,000 € |" in out
     assert "| 2022 | — | 100,000 € | — |" in out

@@ -270,41 +270,91 @@ def git(repo: Path, *args: str) -> None:
     )
 
 
+PRIORITY_2 = (
+    "id: p2\n"
+    "title: {fi: Nuorten turvallisuus, sv: Ungas trygghet, en: Young people's safety}\n"
+    "status: active\n"
+    "period: {start: 2022}\n"
+)
+
+
+def release(repo: Path, version: str, date: str, decision: str) -> None:
+    assert main(["release", version, "-C", str(repo), "--date", date, "--decision", decision]) == 0
+
+
 @pytest.mark.parametrize("cached", [False, True])
-def test_change_log_lists_recent_commits(repo: Path, tmp_path: Path, cached: bool) -> None:
+def test_change_log_tells_the_history_of_the_living_strategy(
+    repo: Path, tmp_path: Path, cached: bool
+) -> None:
+    from tests.gitrepo import commit, init
+
     render = render_cached if cached else globals()["render"]
     out = tmp_path / "site"
     assert render(repo, out) == 0
     assert "not kept in a git repository" in (out / "en/changes.html").read_text(encoding="utf-8")
-    git(repo, "init", "-q")
-    git(repo, "add", ".")
-    git(repo, "commit", "-q", "-m", "Painopiste <p1> lisätty")
+    init(repo)
+    first = commit(repo, "Add the strategy <p1>")
     assert render(repo, out) == 0
     changes = (out / "fi/changes.html").read_text(encoding="utf-8")
-    assert "Painopiste &lt;p1&gt; lisätty" in changes
-    assert "Hyväksytyt versiot" not in changes
+    assert "Ei vielä hyväksytty" in changes and "Hyväksytyt versiot" not in changes
+    # Strategy terms only: no commit ids, no English commit subjects presented as Finnish.
+    assert first[:7] not in changes and "Add the strategy" not in changes
     git(repo, "tag", "bookmark")  # a lightweight tag records no approval
-    assert render(repo, out) == 0
-    changes = (out / "fi/changes.html").read_text(encoding="utf-8")
-    assert "Hyväksytyt versiot" not in changes and "bookmark" not in changes
     git(repo, "tag", "-a", "v2020.9", "-m", "A tag outside the release prefix")
-    git(repo, "tag", "-a", "strategy/2021.1", "-m", "Yhteistyöryhmä hyväksyi <2021>")
+    release(repo, "2021.1", "2021-05-20", "Yhteistyöryhmä hyväksyi <2021>")
+    write_tree(repo, {"priorities/p2.yaml": PRIORITY_2})
+    commit(repo, "Add priority 2")
+    release(repo, "2022.1", "2022-05-19", "Kokous 2/2022")
+    text = (repo / "commitments/poliisihallitus.yaml").read_text(encoding="utf-8")
+    write_tree(repo, {"commitments/poliisihallitus.yaml": text.replace("euros: 100000", "euros: 150000")})
+    commit(repo, "More euros")
+    release(repo, "2023.1", "2023-05-25", "Kokous 1/2023")
+    write_tree(repo, {"priorities/p2.yaml": PRIORITY_2.replace("Ungas trygghet", "Ungas säkerhet")})
+    last = commit(repo, "Rename priority 2")
     assert render(repo, out) == 0
-    changes = (out / "fi/changes.html").read_text(encoding="utf-8")
-    assert "Hyväksytyt versiot" in changes
-    assert "<strong>2021.1</strong>" in changes and "Yhteistyöryhmä hyväksyi &lt;2021&gt;" in changes
-    assert "v2020.9" not in changes
+    fi = (out / "fi/changes.html").read_text(encoding="utf-8")
+    sv = (out / "sv/changes.html").read_text(encoding="utf-8")
+    en = (out / "en/changes.html").read_text(encoding="utf-8")
+    # The changes since the last approval come first, then each version, newest first.
+    assert fi.index("Hyväksymättömät muutokset version 2023.1 jälkeen") < fi.index("Versio 2023.1")
+    assert fi.index("Versio 2023.1") < fi.index("Versio 2022.1") < fi.index("Versio 2021.1")
+    assert "Ändringar efter version 2023.1 som inte har godkänts" in sv
+    assert "Changes since version 2023.1 not yet approved" in en
+    # Each version with its date (as each language writes it) and decision.
+    assert "20.5.2021" in fi and "Yhteistyöryhmä hyväksyi &lt;2021&gt;" in fi and "Kokous 2/2022" in fi
+    assert "May 19, 2022" in en or "19 May 2022" in en
+    assert "ensimmäinen hyväksytty versio" in fi.lower()
+    # What changed, in strategy terms: the record, its kind and its title in the page's language.
+    assert "Nuorten turvallisuus" in fi.split("Versio 2022.1")[1].split("Versio 2021.1")[0]
+    assert "Ungas trygghet" in sv.split("Version 2022.1")[1] and "Young people&#39;s safety" in en
+    assert "painopiste, lisätty" in fi and "sitoumus, muutettu" in fi
+    assert "Ungas säkerhet" in sv.split("Version 2023.1")[0]  # the pending rename, as it now reads
+    # Committed euros by year before and after: 100 000 → 150 000 in 2022 with version 2023.1.
+    section = fi.split("Versio 2023.1")[1].split("Versio 2022.1")[0]
+    assert '<td class="num">100\xa0000\xa0€</td><td class="num">150\xa0000\xa0€</td>' in section
+    for page in (fi, sv, en):
+        assert last[:7] not in page and first[:7] not in page
+        assert "bookmark" not in page and "v2020.9" not in page
+        assert "Rename priority" not in page and "More euros" not in page
+    # The footer of every page names the version and the date of the data.
+    front = (out / "fi/index.html").read_text(encoding="utf-8")
+    assert "Hyväksymättömiä muutoksia version 2023.1 jälkeen: 1 muutos" in front
+    git(repo, "checkout", "-q", "strategy/2023.1")
+    assert render(repo, out) == 0
+    front = (out / "fi/index.html").read_text(encoding="utf-8")
+    assert "Hyväksytty versio 2023.1 (25.5.2023)" in front
+    assert "Hyväksymättömät muutokset" not in (out / "fi/changes.html").read_text(encoding="utf-8")
 
 
 def test_parallel_render_gives_the_same_site(
     repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from sisturva.commands import render as command
-    from sisturva.publish import site
+    from sisturva.publish import writing
 
     serial, parallel = tmp_path / "serial", tmp_path / "parallel"
     assert main(["render", "-C", str(repo), "--out", str(serial)]) == 0
-    monkeypatch.setattr(site, "PARALLEL_PAGES", 1)
+    monkeypatch.setattr(writing, "PARALLEL_PAGES", 1)
     monkeypatch.setattr(command, "PARALLEL_COMMITMENTS", 0)
     assert main(["render", "-C", str(repo), "--out", str(parallel)]) == 0
     assert snapshot(serial) == snapshot(parallel)
@@ -331,8 +381,8 @@ def test_all_formats_together_and_linked(
     only = tmp_path / "document"
     assert main(["render", "-C", str(repo), "--out", str(only), "--format", "markdown", "--lang", "fi"]) == 0
     assert sorted(p.name for p in only.iterdir()) == [".sisturva-render", "strategy.fi.md"]
-    assert main(["render", "-C", str(repo), "--out", str(only), "--format", "pdf"]) == 2
-    assert "--format: unknown format pdf" in capsys.readouterr().err
+    assert main(["render", "-C", str(repo), "--out", str(only), "--format", "docx"]) == 2
+    assert "--format: unknown format docx" in capsys.readouterr().err
 
 
 def test_templates_folder_named_in_settings(repo: Path, tmp_path: Path) -> None:
@@ -454,16 +504,16 @@ def test_sandboxed_and_plain_templates_never_share_compiled_code(tmp_path: Path)
 
 def rendered_pages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The pages rendered (not reused) by later runs, in the order rendered."""
-    from sisturva.publish import site
+    from sisturva.publish import writing
 
     seen: list[str] = []
-    original = site._render_jobs
+    original = writing._render_jobs
 
     def spy(prepared: object, jobs: list[tuple[str, object]]) -> dict[str, bytes]:
         seen.extend(f"{lang}/{page.here}" for lang, page in jobs)  # type: ignore[attr-defined]
         return original(prepared, jobs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(site, "_render_jobs", spy)
+    monkeypatch.setattr(writing, "_render_jobs", spy)
     return seen
 
 
@@ -594,9 +644,9 @@ def test_document_and_open_data_are_reused_only_while_no_file_changes(
         made.append(f"document {args[1]}")
         return document(*args)  # type: ignore[arg-type]
 
-    def spy_open_data(*args: object) -> dict[str, bytes]:
+    def spy_open_data(*args: object, **named: object) -> dict[str, bytes]:
         made.append("data")
-        return open_data(*args)  # type: ignore[arg-type]
+        return open_data(*args, **named)  # type: ignore[arg-type]
 
     monkeypatch.setattr(markdown, "document", spy_document)
     monkeypatch.setattr(opendata, "open_data", spy_open_data)
@@ -937,3 +987,321 @@ def test_a_renamed_budget_line_is_renamed_wherever_commitments_name_it(repo: Pat
     assert "<td>Poliisin menot (26.10.01)</td>" in page
     assert render(repo, tmp_path / "fresh", *every) == 0
     assert snapshot(out) == snapshot(tmp_path / "fresh")
+
+
+# -- what a reader sees ---------------------------------------------------------------------------
+
+
+def fixture_site(tmp_path: Path, changes: dict[str, str] | None = None, *extra: str) -> Path:
+    """The publishing fixture (partial translations, hostile text) rendered as a site."""
+    from tests.publish_fixture import FILES
+
+    repo = write_tree(tmp_path / "fixture", {**FILES, **(changes or {})})
+    out = tmp_path / "fixture-site"
+    assert render(repo, out, *extra) == 0
+    return out
+
+
+def main_text(html: str) -> str:
+    found = re.search(r"<main.*?</main>", html, re.S)
+    assert found is not None
+    return found.group(0)
+
+
+def test_front_page_counts_the_goals_as_status_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = fixture_site(tmp_path)
+    capsys.readouterr()
+    assert main(["status", "-C", str(tmp_path / "fixture"), "--format", "json"]) == 0
+    counts = json.loads(capsys.readouterr().out)["counts"]
+    for lang in ("fi", "sv", "en"):
+        front = (out / lang / "index.html").read_text(encoding="utf-8")
+        shown = dict(
+            re.findall(r'<li data-verdict="([a-z-]+)">.*?<strong class="count">(\d+)</strong>', front)
+        )
+        assert {k: int(v) for k, v in shown.items()} == counts, lang
+        # The summary comes before the priorities, and the member lists after them, folded.
+        assert front.index('id="summary"') < front.index('id="priorities"') < front.index("<details>")
+    assert "3 tavoitetta" in (out / "fi/index.html").read_text(encoding="utf-8")
+
+
+STALE_INDICATOR = (
+    "id: luottamus\nname: Luottamus poliisiin\nunit: '%'\ndirection: higher-is-better\n"
+    "observations:\n  - {year: 2010, value: 50}\n  - {year: 2011, value: 60}\n"
+)
+STALE_PRIORITY = (
+    "id: p1\ntitle: Turvallisuuden tunne\nstatus: active\nperiod: {start: 2010}\n"
+    "goals:\n  - id: p1-g1\n    title: Luottamus kasvaa\n    indicator: luottamus\n"
+    "    baseline: {year: 2010, value: 50}\n    target: {year: 2040, value: 70}\n"
+)
+
+
+def test_a_stale_indicator_gives_no_green_verdict_on_the_site(repo: Path, tmp_path: Path) -> None:
+    write_tree(repo, {"indicators/luottamus.yaml": STALE_INDICATOR, "priorities/p1.yaml": STALE_PRIORITY})
+    out = tmp_path / "site"
+    assert render(repo, out) == 0
+    for page in out.rglob("*.html"):
+        # The front page's summary names every verdict with its count (here 0 on track); no goal is green.
+        html = re.sub(
+            r'<ul class="summary-counts">.*?</ul>', "", page.read_text(encoding="utf-8"), flags=re.S
+        )
+        assert "badge-on-track" not in html and "badge-achieved" not in html, page
+    priority = (out / "fi/priorities/p1.html").read_text(encoding="utf-8")
+    assert "Ei ajantasaista tietoa" in priority and "viimeisin arvo 60 % vuodelta 2011" in priority
+    assert "Odotettu" not in priority  # no "expected now" for a value of long ago
+    front = (out / "en/index.html").read_text(encoding="utf-8")
+    assert re.search(r'data-verdict="no-data">.*?<strong class="count">1</strong>', front)
+    assert re.search(r'data-verdict="on-track">.*?<strong class="count">0</strong>', front)
+
+
+def test_no_element_id_is_used_twice_and_rows_link_to_their_commitment(tmp_path: Path) -> None:
+    out = fixture_site(tmp_path)
+    for page in out.rglob("*.html"):
+        ids = re.findall(r'\sid="([^"]+)"', page.read_text(encoding="utf-8"))
+        assert len(ids) == len(set(ids)), f"{page}: {sorted({i for i in ids if ids.count(i) > 1})}"
+    # `viestinta` serves two goals of p1: listed under each, it links to its one anchor.
+    priority = (out / "fi/priorities/p1.html").read_text(encoding="utf-8")
+    assert priority.count('href="../organisations/poliisihallitus.html#commitment-viestinta"') == 2
+    organisation = (out / "fi/organisations/poliisihallitus.html").read_text(encoding="utf-8")
+    assert organisation.count('id="commitment-viestinta"') == 1
+
+
+def test_names_units_and_abbreviations_carry_no_untranslated_marker(tmp_path: Path) -> None:
+    out = fixture_site(tmp_path)
+    sv_priority = (out / "sv/priorities/p1.html").read_text(encoding="utf-8")
+    # An organisation's name is what it is called: its language, but no "(på finska)".
+    assert '<span lang="fi">Poliisihallitus</span></a>' in sv_priority
+    assert '<span lang="fi">Poliisihallitus</span> <span class="fallback">' not in sv_priority
+    # A unit that is a symbol is in no language; Finnish text is marked, once, the same way.
+    assert "Värde (%)" in sv_priority
+    assert '<span lang="fi">Muutos pienenee</span> <span class="fallback">(på finska)</span>' in sv_priority
+    sm = (out / "sv/organisations/sm.html").read_text(encoding="utf-8")
+    assert '<h1>Inrikesministeriet (<span lang="fi">SM</span>)</h1>' in sm
+    # A source's title is Finnish: on a Swedish or English page it says so.
+    indicator = (out / "en/indicators/luottamus.html").read_text(encoding="utf-8")
+    assert '<span lang="fi">Poliisibarometri</span> <span class="fallback">(in Finnish)</span>' in indicator
+    fi = "".join(main_text(p.read_text(encoding="utf-8")) for p in (out / "fi").rglob("*.html"))
+    assert 'class="fallback"' not in fi  # every text is in Finnish on a Finnish page
+
+
+def test_lists_follow_the_readers_alphabet() -> None:
+    from sisturva.publish.site import collation_key
+
+    names = [
+        "Ähtärin kaupunki",
+        "Suomen Kuntaliitto",
+        "Zeta Oy",
+        "Länsi- ja Sisä-Suomen aluehallintovirasto",
+        "Åland",
+        "itä-Suomen aluehallintovirasto",
+        "Östersundom",
+        "Valli ry",
+        "Éclair",
+    ]
+    finnish = sorted(names, key=lambda n: collation_key(n, "fi"))
+    assert finnish == [
+        "Éclair",
+        "itä-Suomen aluehallintovirasto",
+        "Länsi- ja Sisä-Suomen aluehallintovirasto",
+        "Suomen Kuntaliitto",
+        "Valli ry",
+        "Zeta Oy",
+        "Åland",
+        "Ähtärin kaupunki",
+        "Östersundom",
+    ]
+    assert sorted(names, key=lambda n: collation_key(n, "sv")) == finnish
+    english = sorted(names, key=lambda n: collation_key(n, "en"))
+    assert english[:3] == ["Ähtärin kaupunki", "Åland", "Éclair"]
+
+
+def test_organisations_are_listed_by_name_in_each_language(repo: Path, tmp_path: Path) -> None:
+    write_tree(
+        repo,
+        {
+            "organisations/kuntaliitto.yaml": (
+                "id: kuntaliitto\nname: {fi: Suomen Kuntaliitto, sv: Finlands Kommunförbund}\nkind: association\n"
+            ),
+            "organisations/ita.yaml": (
+                "id: ita\nname: {fi: Itä-Suomen aluehallintovirasto, sv: Regionförvaltningsverket i Östra Finland}\n"
+                "kind: regional-agency\n"
+            ),
+            "organisations/lansi.yaml": (
+                "id: lansi\nname: {fi: Länsi- ja Sisä-Suomen aluehallintovirasto, "
+                "sv: Regionförvaltningsverket i Västra och Inre Finland}\nkind: regional-agency\n"
+            ),
+        },
+    )
+    out = tmp_path / "site"
+    assert render(repo, out) == 0
+
+    def listed(lang: str) -> list[str]:
+        page = (out / lang / "organisations/index.html").read_text(encoding="utf-8")
+        return re.findall(r'<li><a href="([a-z]+)\.html">', page)
+
+    # Not by id: "Suomen Kuntaliitto" after Itä- and Länsi-; in Swedish, Östra after Västra.
+    assert listed("fi") == ["ita", "lansi", "poliisihallitus", "sm", "kuntaliitto"]
+    assert listed("sv") == ["kuntaliitto", "poliisihallitus", "lansi", "ita", "sm"]
+
+
+PUBLICATION = (
+    "publication:\n"
+    "  publisher: {fi: Sisäministeriö, sv: Inrikesministeriet, en: Ministry of the Interior}\n"
+    "  contact: kirjaamo@example.fi\n"
+    "  accessibility:\n"
+    "    conformance: partial\n"
+    "    assessed: 2025-05-20\n"
+    "    known_issues:\n"
+    "      - {fi: Kaaviot ovat kuvia., sv: Diagrammen är bilder.}\n"
+    "    feedback: https://example.fi/palaute\n"
+)
+
+
+def test_every_page_names_its_publisher_version_date_and_licence(repo: Path, tmp_path: Path) -> None:
+    from tests.gitrepo import commit, init
+
+    settings = (repo / "sisturva.yaml").read_text(encoding="utf-8")
+    write_tree(repo, {"sisturva.yaml": settings + PUBLICATION})
+    init(repo)
+    commit(repo, "Strategy", date="2025-03-04T12:00:00+02:00")
+    out = tmp_path / "site"
+    assert render(repo, out) == 0
+    pages = [p for p in out.rglob("*.html") if p.parent != out]
+    assert len(pages) > 20
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        footer = html[html.index('<footer class="site">') :]
+        assert "accessibility.html" in footer and "creativecommons.org/licenses/by/4.0/" in footer, page
+        assert 'datetime="2025-03-04"' in footer, page
+    fi = (out / "fi/index.html").read_text(encoding="utf-8")
+    footer = fi[fi.index('<footer class="site">') :]
+    assert "Sisäministeriö" in footer and 'href="mailto:kirjaamo@example.fi"' in footer
+    assert "Ei vielä hyväksytty" in footer and "4.3.2025" in footer
+    statement = {
+        lang: (out / lang / "accessibility.html").read_text(encoding="utf-8") for lang in ("fi", "sv", "en")
+    }
+    assert "<h1>Saavutettavuusseloste</h1>" in statement["fi"] and "306/2019" in statement["fi"]
+    assert "osittain" in statement["fi"] and "Kaaviot ovat kuvia." in statement["fi"]
+    assert "20.5.2025" in statement["fi"] and 'href="https://example.fi/palaute"' in statement["fi"]
+    assert 'href="https://www.saavutettavuusvaatimukset.fi/"' in statement["fi"]
+    assert "<h1>Tillgänglighetsutlåtande</h1>" in statement["sv"] and "Inrikesministeriet" in statement["sv"]
+    assert "<h1>Accessibility statement</h1>" in statement["en"]
+    assert (
+        '<span lang="fi">Kaaviot ovat kuvia.</span> <span class="fallback">(in Finnish)</span>'
+        in statement["en"]
+    )
+    # The language chooser, read before a language is chosen, speaks all three.
+    chooser = (out / "index.html").read_text(encoding="utf-8")
+    for lang, words in (("fi", "Valitse kieli"), ("sv", "Välj språk"), ("en", "Choose a language")):
+        assert f'<span lang="{lang}">{words}</span>' in chooser
+
+
+def test_priorities_have_an_index_a_menu_item_a_breadcrumb_and_neighbours(repo: Path, tmp_path: Path) -> None:
+    write_tree(repo, {"priorities/p2.yaml": PRIORITY_2.replace("id: p2", "id: p2\nnumber: 2")})
+    write_tree(repo, {"priorities/p1.yaml": (repo / "priorities/p1.yaml").read_text() + "number: 1\n"})
+    out = tmp_path / "site"
+    assert render(repo, out) == 0
+    for page in (out / "sv").rglob("*.html"):
+        assert ">Prioriteringar</a></li>" in page.read_text(encoding="utf-8").split("</nav>")[1], page
+    listing = (out / "fi/priorities/index.html").read_text(encoding="utf-8")
+    assert listing.index('href="p1.html"') < listing.index('href="p2.html"')
+    first = (out / "en/priorities/p1.html").read_text(encoding="utf-8")
+    assert '<nav class="breadcrumb" aria-label="Breadcrumb">' in first
+    assert '<a href="../priorities/index.html">Priorities</a>' in first
+    assert 'rel="next">Next: 2. Young people&#39;s safety →</a>' in first and 'rel="prev"' not in first
+    second = (out / "en/priorities/p2.html").read_text(encoding="utf-8")
+    assert 'rel="prev">← Previous: 1. <span lang="fi">Turvallisuuden tunne</span>' in second
+
+
+def test_organisation_budget_names_its_lines_with_total_and_source_and_flags_others(
+    repo: Path, tmp_path: Path
+) -> None:
+    text = (repo / "commitments/poliisihallitus.yaml").read_text(encoding="utf-8")
+    extra = "      - {year: 2022, budget_line: 26.99.99, euros: 5000}\n"
+    budget = (repo / "budgets/poliisihallitus.yaml").read_text(encoding="utf-8")
+    write_tree(
+        repo,
+        {
+            "commitments/poliisihallitus.yaml": text + extra,
+            "budgets/poliisihallitus.yaml": budget.replace(
+                "    name: Poliisitoimen toimintamenot\n",
+                "    name: Poliisitoimen toimintamenot\n    source: Valtion talousarvio 2022\n",
+            ),
+        },
+    )
+    out = tmp_path / "site"
+    assert render(repo, out, "--allow-errors") == 0  # SIS301: the line is not in the plan
+    page = main_text((out / "fi/organisations/poliisihallitus.html").read_text(encoding="utf-8"))
+    assert "Poliisitoimen toimintamenot (26.10.01)" in page
+    assert "Lähde: Valtion talousarvio 2022" in page
+    assert re.search(
+        r"<th scope=\"row\">Yhteensä</th><td>2022</td><td class=\"num\">800\xa0000\xa0000\xa0€", page
+    )
+    flagged = page[page.index("Sitoumukset, jotka kohdistuvat") :]
+    assert (
+        '<a href="#commitment-poha-viestinta">Turvallisuusviestintä</a>: 2022, 26.99.99, 5\xa0000\xa0€'
+        in flagged
+    )
+
+
+def test_every_table_scrolls_in_a_named_region_and_verdicts_are_labels(tmp_path: Path) -> None:
+    out = fixture_site(tmp_path)
+    tables = 0
+    for page in out.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        for found in re.finditer(r"<table>", html):
+            tables += 1
+            before = html[: found.start()].rstrip()
+            region = before[before.rindex("<div") :]
+            assert re.fullmatch(
+                r'<div class="table-scroll" role="region" tabindex="0" aria-label="[^"]+">', region
+            ), (
+                page,
+                region,
+            )
+        assert "<button" not in html
+    assert tables > 20
+    front = (out / "fi/index.html").read_text(encoding="utf-8")
+    assert '<span class="badge badge-no-data">' in front
+
+
+def test_data_page_describes_each_file_with_size_licence_and_date(tmp_path: Path) -> None:
+    out = fixture_site(tmp_path, None, "--format", "all")
+    page = (out / "fi/data.html").read_text(encoding="utf-8")
+    files = sorted(p.name for p in (out / "data").iterdir())
+    rows = re.findall(
+        r'<tr><th scope="row"><a href="../data/([^"]+)">.*?<td class="num">([^<]+)</td></tr>', page
+    )
+    assert sorted(name for name, _ in rows) == files
+    sizes = dict(rows)
+    assert all(size.endswith(("B", "kB", "MB")) for size in sizes.values())
+    assert "CC BY 4.0" in page
+
+
+def test_suspect_commitments_are_counted_on_the_site(repo: Path, tmp_path: Path) -> None:
+    assert main(["confirm", "--all", "-C", str(repo)]) == 0
+    priority = (repo / "priorities/p1.yaml").read_text(encoding="utf-8")
+    write_tree(repo, {"priorities/p1.yaml": priority.replace("value: 92}", "value: 93}")})
+    out = tmp_path / "site"
+    assert render(repo, out) == 0
+    assert "1 epäiltävä sitoumus" in (out / "fi/priorities/p1.html").read_text(encoding="utf-8")
+    assert "1 epäiltävä sitoumus" in (out / "fi/organisations/poliisihallitus.html").read_text(
+        encoding="utf-8"
+    )
+    assert "1 epäiltävä sitoumus" in (out / "fi/index.html").read_text(encoding="utf-8")
+    assert "epäiltävä" not in (out / "fi/organisations/sm.html").read_text(encoding="utf-8")
+
+
+def test_a_new_commit_renders_every_footer_again(repo: Path, tmp_path: Path) -> None:
+    from tests.gitrepo import commit, init
+
+    init(repo)
+    commit(repo, "One", date="2025-01-01T12:00:00+02:00")
+    out = tmp_path / "site"
+    assert render_cached(repo, out) == 0
+    commit(repo, "Two", date="2025-02-02T12:00:00+02:00")
+    assert render_cached(repo, out) == 0
+    assert render(repo, tmp_path / "fresh") == 0
+    assert snapshot(out) == snapshot(tmp_path / "fresh")
+    assert "2.2.2025" in (out / "fi/organisations/sm.html").read_text(encoding="utf-8")

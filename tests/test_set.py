@@ -120,7 +120,7 @@ def test_unknown_field_and_kind_suggest_the_nearest(
 @pytest.mark.parametrize(
     ("field", "value", "said"),
     [
-        ("progress", "150", "less than or equal to 100"),
+        ("progress", "150", "at most 100"),
         ("progress", "many", "progress"),
         ("status", "finished", "status"),
         ("resources[2030/26.10.01].euros", "5", "outside the commitment's period"),

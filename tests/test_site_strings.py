@@ -7,7 +7,7 @@ import typing
 
 import pytest
 
-from sisturva import models, status
+from sisturva import diff, models, status
 from sisturva.catalogue import messages
 from sisturva.publish.site import PACKAGED_TEMPLATES
 from sisturva.publish.site_strings import TEMPLATE_KEYS, translate, translate_plural
@@ -30,12 +30,24 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "status.phenomenon.": _values(models.Phenomenon, "status"),
     "status.priority.": _values(models.Priority, "status"),
     "verdict.": status.VERDICTS,
+    "report.kind.": diff.KINDS,
+    "report.diff.": typing.get_args(diff.ChangeKind),
+    "accessibility.conformance.": _values(models.Accessibility, "conformance"),
+    "accessibility.method.": _values(models.Accessibility, "method"),
+}
+FIELDS = {"version": "2025.1", "mean": "50"}
+"""The fields plural strings of the site fill in besides the count."""
+# Plural keys built in templates (`("report.releases." ~ key)|tn(n)`).
+PLURAL_FAMILIES: dict[str, tuple[str, ...]] = {
+    "report.releases.": ("added", "removed", "modified", "renamed"),
 }
 
 
 def test_every_key_the_templates_use_exists() -> None:
     used: set[str] = set(TEMPLATE_KEYS)
     families: set[str] = set()
+    plurals: set[str] = set()
+    counted: set[str] = set()
     for path in PACKAGED_TEMPLATES.glob("*.html"):
         text = path.read_text(encoding="utf-8")
         used.update(re.findall(r"""\bt\(["']([a-z_.-]+)["']\)""", text))
@@ -43,6 +55,9 @@ def test_every_key_the_templates_use_exists() -> None:
         used.update(re.findall(r"""h\.tf\(["']([a-z_.-]+)["']""", text))
         families.update(re.findall(r"""\bt\(["']([a-z_.-]+\.)["'] ~""", text))
         families.update(re.findall(r"""\(["']([a-z_.-]+\.)["'] ~ [\w.]+\)\|t\b""", text))
+        plurals.update(re.findall(r"""\(["']([a-z_.-]+\.)["'] ~ [\w.]+\)\|tn\b""", text))
+        counted.update(re.findall(r"""["']([a-z_.-]+)["']\|tn\b""", text))
+        counted.update(re.findall(r"""h\.tn\(["']([a-z_.-]+)["']""", text))
     assert len(used) > 50
     assert families <= set(FAMILIES), families - set(FAMILIES)
     for prefix in families:
@@ -51,6 +66,14 @@ def test_every_key_the_templates_use_exists() -> None:
     for key in used:
         for lang in ("fi", "sv", "en"):
             assert translate(key, lang).strip(), (key, lang)
+    assert plurals <= set(PLURAL_FAMILIES), plurals - set(PLURAL_FAMILIES)
+    for prefix in plurals:
+        counted.update(prefix + value for value in PLURAL_FAMILIES[prefix])
+    assert {"front.summary", "count.suspect", "report.releases.added"} <= counted
+    for key in counted:
+        for lang in ("fi", "sv", "en"):
+            one, many = translate_plural(key, lang, 1, **FIELDS), translate_plural(key, lang, 7, **FIELDS)
+            assert "1" in one and "7" in many, (key, lang)
 
 
 def test_an_unknown_key_is_a_template_fault() -> None:

@@ -16,6 +16,7 @@ from sisturva.status import VERDICTS, Point, expected_value, indicator_status, s
 from sisturva.strategy import Strategy, build
 
 from .conftest import MINIMAL, PROJECT, write_tree
+from .gitrepo import commit, init
 
 
 def _strategy(files: dict[str, str]) -> Strategy:
@@ -230,7 +231,7 @@ def test_text_report(monitored: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert "  ✓ p1-g1  Luottamus kasvaa" in out
     assert "      Luottamus poliisiin  █▇▁▃" in out
     assert (
-        "Viimeisin 92\u00a0% (2022) · Lähtötaso 90\u00a0% (2020) · Tavoitetaso 95\u00a0% (2025) · Odotettu 92\u00a0%"
+        "Viimeisin 92\u00a0% (2022) · Lähtötaso 90\u00a0% (2020) · Tavoitetaso 95\u00a0% (2025) · Odotettu 92\u00a0% (2022)\n"
         in out
     )
     assert "1 sitoumus (1 suunniteltu)" in out
@@ -246,10 +247,62 @@ def test_stale_data_is_flagged_against_the_given_year(
         "Status in 2026: Goals 1: on track 0, off track 0, achieved 0, no data 1; stale indicators 1" in out
     )  # a value of 2022 that should have had a successor by 2025 gives no verdict
     assert "⚠ stale: a new value was due by 2025" in out
-    # The name has no English version: the Finnish one is shown, marked.
+    # No verdict on old data: "no current data", with the last known value and its year.
+    assert "  ? p1-g1  Luottamus kasvaa (in Finnish)\n" in out
+    assert "      Assessment: No current data (last known value 92% from 2022)\n" in out
+    assert "✓" not in out and "On track" not in out and "Expected" not in out
+    # The name has no English version: the Finnish one is shown, marked as Finnish.
     assert (
-        "⚠ luottamus  Luottamus poliisiin [fi]: Latest 92\u00a0% (2022); a new value was due by 2025" in out
+        "⚠ luottamus  Luottamus poliisiin (in Finnish): Latest 92% (2022); a new value was due by 2025" in out
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("fi", "Ei ajantasaista tietoa (viimeisin arvo 92\u00a0% vuodelta 2022)"),
+        ("sv", "Inga aktuella uppgifter (senaste värdet 92\u00a0% från 2022)"),
+        ("en", "No current data (last known value 92% from 2022)"),
+    ],
+)
+def test_a_stale_goal_has_no_current_data_in_every_format(
+    monitored: Path, capsys: pytest.CaptureFixture[str], lang: str, said: str
+) -> None:
+    # On track in 2024 (92 against the 92 expected in 2022); in 2026 the value of 2022 is overdue.
+    base = ["status", "-C", str(monitored), "--year", "2026", "--lang", lang, "--no-cache"]
+    assert main(base) == 0
+    text = capsys.readouterr().out
+    assert f": {said}\n" in text
+    assert main([*base, "--format", "markdown"]) == 0
+    row = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("| Luottamus"))
+    verdict = row.split(" | ")[1]
+    assert verdict.startswith(f"? {said}; ⚠ ")
+    assert "✓" not in row
+    assert main([*base, "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    (goal,) = report["priorities"][0]["goals"]
+    assert (goal["verdict"], goal["reason"], goal["stale"]) == ("no-data", "stale", True)
+    assert goal["latest"] == {"year": 2022, "value": 92, "comparable": True}
+    assert goal["expected"] is None
+    assert report["counts"] == {"on-track": 0, "off-track": 0, "achieved": 0, "no-data": 1}
+
+
+def test_the_expected_value_is_rounded_as_the_data_is_written(
+    monitored: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 90 in 2020 to 97 in 2023: 92.333… expected in 2021, written with one decimal more than the data.
+    path = monitored / "priorities" / "p1.yaml"
+    path.write_text(_priority(_goal(target="{year: 2023, value: 97}")), encoding="utf-8")
+    indicator = monitored / "indicators" / "luottamus.yaml"
+    indicator.write_text(
+        _indicator("  - {year: 2020, value: 90}\n  - {year: 2021, value: 93}\n"), encoding="utf-8"
+    )
+    assert main(["status", "-C", str(monitored), "--year", "2022", "--no-cache", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "Latest 93% (2021) · Baseline 90% (2020) · Target 97% (2023) · Expected 92.3% (2021)\n" in out
+    assert main(["status", "-C", str(monitored), "--year", "2022", "--no-cache", "--format", "json"]) == 0
+    (goal,) = json.loads(capsys.readouterr().out)["priorities"][0]["goals"]
+    assert goal["expected"] == 92.3
 
 
 def test_json_report(monitored: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -394,3 +447,75 @@ def test_a_better_value_never_gets_a_worse_verdict(
         assert reason is None
         verdicts.append(RANK[found])
     assert verdicts[0] <= verdicts[1]
+
+
+# Suspect commitments: a goal changed after the commitments serving it were confirmed.
+
+TWO_GOALS = MINIMAL["priorities/p1.yaml"] + (
+    "  - id: p1-g2\n    title: {fi: Apu tulee ajoissa, sv: Hjälpen kommer i tid}\n    indicator: luottamus\n"
+)
+SM = (
+    "organisation: sm\n"
+    "commitments:\n"
+    "  - id: sm-ohjaus\n"
+    "    action: Ohjaus\n"
+    "    goals: [p1-g2, p1-g1]\n"
+    "    period: {start: 2022, end: 2022}\n"
+)
+
+
+def _json(capsys: pytest.CaptureFixture[str], root: Path) -> dict[str, object]:
+    assert main(["status", "-C", str(root), "--format", "json", "--year", "2021", "--no-cache"]) == 0
+    report: dict[str, object] = json.loads(capsys.readouterr().out)
+    return report
+
+
+def _suspects(report: dict[str, object]) -> tuple[object, object, object, dict[str, object]]:
+    priorities = report["priorities"]
+    assert isinstance(priorities, list)
+    (priority,) = priorities
+    goals = {g["id"]: g["suspect"] for g in priority["goals"]}
+    return report["suspect"], report["suspect_by_org"], priority["suspect"], goals
+
+
+def test_suspect_commitments_are_counted_per_priority_and_organisation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = write_tree(
+        init(tmp_path / "r"), {**MINIMAL, "priorities/p1.yaml": TWO_GOALS, "commitments/sm.yaml": SM}
+    )
+    commit(root, "Strategy")
+    assert _suspects(_json(capsys, root)) == (0, {}, 0, {"p1-g1": 0, "p1-g2": 0})
+    assert main(["confirm", "--all", "-C", str(root)]) == 0
+    capsys.readouterr()
+    commit(root, "Confirm every commitment")
+    assert _suspects(_json(capsys, root)) == (0, {}, 0, {"p1-g1": 0, "p1-g2": 0})
+
+    # Both goals change: sm-ohjaus serves both and is suspect for both, yet one commitment of the priority.
+    path = root / "priorities/p1.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("target: {year: 2025, value: 92}", "target: {year: 2025, value: 95}")
+    path.write_text(text.replace("Apu tulee ajoissa", "Apu tulee aina ajoissa"), encoding="utf-8")
+    commit(root, "Raise the target, sharpen a title")
+    assert _suspects(_json(capsys, root)) == (
+        2,
+        {"poliisihallitus": 1, "sm": 1},
+        2,
+        {"p1-g1": 2, "p1-g2": 1},
+    )
+    assert main(["status", "-C", str(root), "--year", "2021", "--no-cache", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].endswith("; 2 suspect commitments")
+    assert "\n  ⚠ 2 suspect commitments\n  ? p1-g1" in out  # the priority's
+    assert out.endswith(
+        "Suspect commitments by organisation (the goal changed after they were confirmed)\n"
+        "  ⚠ Poliisihallitus (poliisihallitus): 1\n"
+        "  ⚠ Sisäministeriö (sm): 1\n"
+    )  # names as they are written: no "(in Finnish)" after an organisation's name
+    assert main(["status", "-C", str(root), "--year", "2021", "--no-cache", "--format", "markdown"]) == 0
+    assert "\n- Sisäministeriö (sm): 1\n" in capsys.readouterr().out
+
+    # Confirmed again: only the other organisation's commitment is left.
+    assert main(["confirm", "sm-ohjaus", "-C", str(root)]) == 0
+    capsys.readouterr()
+    assert _suspects(_json(capsys, root)) == (1, {"poliisihallitus": 1}, 1, {"p1-g1": 1, "p1-g2": 0})

@@ -241,19 +241,19 @@ def test_packaged_templates_render_in_this_process_without_the_sandbox(
 def test_a_failed_worker_is_not_run_again_here(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from sisturva.publish import site
+    from sisturva.publish import writing
 
     repo = make_case("range-abuse", tmp_path)
     for name, value in LIMITS.items():
         monkeypatch.setenv(name, value)
     rendered: list[object] = []
-    original = site._render_jobs
+    original = writing._render_jobs
 
     def spy(prepared: object, jobs: list[object]) -> dict[str, bytes]:
         rendered.append(jobs)  # in the worker this list is the worker's own copy
         return original(prepared, jobs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(site, "_render_jobs", spy)
+    monkeypatch.setattr(writing, "_render_jobs", spy)
     assert main(["render", "-C", str(repo), "--out", str(tmp_path / "out"), "--no-cache"]) == 2
     assert "index.html:2: the templates took more than 2 s of CPU time" in capsys.readouterr().err
     assert rendered == []

@@ -536,3 +536,288 @@ def test_every_invalid_suite_case_reads_in_plain_words() -> None:
             if "\n" in message or "\r" in message or finding.line < 1 or finding.column < 1 or said:
                 problems.append((case.name, finding.line, finding.column, message))
     assert problems == []
+
+
+# (name, file, its text, code, Finnish part, Swedish part, the file's own text the message quotes)
+IN_LANGUAGES: list[tuple[str, str, str | bytes, str, str, str, str]] = [
+    (
+        "tab",
+        ORGANISATION,
+        "id: sm\nname:\n\tfi: Sisäministeriö\nkind: ministry\n",
+        "SIS001",
+        "sisennyksessä on sarkain; YAML vaatii välilyönnit: sisennä sen sijaan kahdella välilyönnillä",
+        "ett tabbtecken används för indrag; YAML kräver blanksteg: dra in med två blanksteg i stället",
+        "",
+    ),
+    (
+        "decimal-comma",
+        COMMITMENTS,
+        _commitments("      - {year: 2022, budget_line: 26.10.01, euros: 100000, person_years: 0,5}\n"),
+        "SIS103",
+        "näyttää pilkulla kirjoitetulta desimaaliluvulta; kirjoita se pisteellä: 0.5",
+        "ser ut som ett decimaltal skrivet med kommatecken; skriv det med punkt: 0.5",
+        "`0,5`",
+    ),
+    (
+        "spaces-between-thousands",
+        COMMITMENTS,
+        _commitments(
+            "      - year: 2022\n        budget_line: 26.10.01\n        euros: 100 000\n        person_years: 1\n"
+        ),
+        "SIS103",
+        "jonka tuhannet on erotettu välilyönneillä; kirjoita se ilman niitä: 100000",
+        "med blanksteg mellan tusentalen; skriv det utan dem: 100000",
+        "`100 000`",
+    ),
+    (
+        "key-indented-less",
+        COMMITMENTS,
+        _commitments().replace("    goals:", "   goals:"),
+        "SIS001",
+        "väärä sisennys: avaimen `goals:` sisennys on 3 välilyöntiä, eikä se ole samassa sarakkeessa minkään "
+        "yllä olevan kanssa; saman rakenteen avainten on alettava samasta sarakkeesta: sisennä se 4 välilyönnin "
+        "verran kuten `action:` rivillä 4",
+        "fel indrag: `goals:` är indragen med 3 blanksteg, vilket inte stämmer med något ovanför; nycklarna i en "
+        "mappning måste börja i samma kolumn: dra in den med 4 blanksteg som `action:` på rad 4",
+        "`goals:`",
+    ),
+    (
+        "key-indented-more",
+        ORGANISATION,
+        "id: sm\nname: Sisäministeriö\n  kind: ministry\n",
+        "SIS001",
+        "avaimen `kind:` sisennys on 2 välilyöntiä, enemmän kuin rivin 2 avaimella `name:` (0 välilyöntiä)",
+        "`kind:` är indragen med 2 blanksteg, mer än `name:` på rad 2 (0 blanksteg)",
+        "`kind:`",
+    ),
+    (
+        "list-item-deeper-than-its-list",
+        PRIORITY,
+        re.sub(r"group: .*\n", "group:\n  members:\n    - sm\n   - poliisihallitus\n", MINIMAL[PRIORITY]),
+        "SIS001",
+        "luettelon kohdan `- poliisihallitus` sisennys on 3 välilyöntiä",
+        "listpunkten `- poliisihallitus` är indragen med 3 blanksteg",
+        "`- poliisihallitus`",
+    ),
+    (
+        "missing-space-after-colon",
+        ORGANISATION,
+        "id: sm\nname:Sisäministeriö\nkind: ministry\n",
+        "SIS001",
+        "puuttuu välilyönti ':'-merkin jälkeen; YAML vaatii välilyönnin avaimen kaksoispisteen jälkeen",
+        "ett blanksteg saknas efter ':' i `name:Sisäministeriö`; YAML kräver ett blanksteg efter en nyckels kolon",
+        ": name: Sisäministeriö",
+    ),
+    (
+        "unquoted-colon-in-text",
+        PRIORITY,
+        MINIMAL[PRIORITY].replace("title: Turvallisuuden tunne", "title: Tavoite: vähemmän rikoksia"),
+        "SIS001",
+        "jotka YAML lukee uuden avaimen aluksi; kirjoita koko teksti lainausmerkkeihin",
+        "som YAML läser som början på en ny nyckel; sätt hela texten inom citattecken",
+        ': title: "Tavoite: vähemmän rikoksia"',
+    ),
+    (
+        "unclosed-bracket",
+        COMMITMENTS,
+        _commitments().replace("goals: [p1-g1]", "goals: [p1-g1"),
+        "SIS001",
+        "tässä merkillä `[` aloitettua luetteloa ei suljeta; päätä se merkillä `]` viimeisen kohdan jälkeen",
+        "listan som öppnas med `[` här stängs aldrig; avsluta den med `]` efter den sista punkten",
+        ": goals: [p1-g1]",
+    ),
+    (
+        "duplicate-key",
+        ORGANISATION,
+        "id: sm\nname: Sisäministeriö\nkind: ministry\nname: SM\n",
+        "SIS002",
+        "avain 'name' esiintyy tässä rakenteessa kahdesti (ensin rivillä 2)",
+        "nyckeln 'name' förekommer två gånger i den här mappningen (första gången på rad 2)",
+        "'name'",
+    ),
+    (
+        "directive",
+        ORGANISATION,
+        "%YAML 1.2\n---\nid: sm\nname: SM\nkind: ministry\n",
+        "SIS003",
+        "%YAML- tai %TAG-direktiivi ei ole sallittu; poista rivi",
+        "ett %YAML- eller %TAG-direktiv är inte tillåtet; ta bort raden",
+        "",
+    ),
+    (
+        "text-starting-with-bang",
+        ORGANISATION,
+        "id: sm\nname: !Tärkeä\nkind: ministry\n",
+        "SIS004",
+        "`!` arvon alussa tekee siitä tagin, mikä ei ole sallittua; poista se, tai jos se on tekstiä",
+        "`!` i början av ett värde gör det till en tagg, vilket inte är tillåtet; ta bort det",
+        ': name: "!Tärkeä"',
+    ),
+    (
+        "text-starting-with-star",
+        ORGANISATION,
+        "id: sm\nname: *Tärkeä* ministeriö\nkind: ministry\n",
+        "SIS005",
+        "`*` arvon alussa tekee siitä aliaksen eli viittauksen toiseen arvoon",
+        "`*` i början av ett värde gör det till ett alias",
+        ': name: "*Tärkeä* ministeriö"',
+    ),
+    (
+        "anchor",
+        ORGANISATION,
+        "id: sm\nname: &nimi SM\nkind: ministry\n",
+        "SIS005",
+        "ankkuri '&nimi' ei ole sallittu",
+        "ankaret '&nimi' är inte tillåtet",
+        ': name: "&nimi SM"',
+    ),
+    (
+        "alias",
+        ORGANISATION,
+        "id: sm\nname: SM\nkind: *ministry\n",
+        "SIS005",
+        "`*ministry` on alias eli viittaus muualla olevaan arvoon, mikä ei ole sallittua: kirjoita arvo tähän",
+        "`*ministry` är ett alias, en hänvisning till ett värde på annat ställe",
+        ': kind: "*ministry"',
+    ),
+    (
+        "nesting",
+        ORGANISATION,
+        "id: sm\nname: SM\nkind: ministry\nx: " + "[" * 45 + "]" * 45 + "\n",
+        "SIS006",
+        "rakenne on sisäkkäin syvemmällä kuin 40 tasoa",
+        "strukturen är nästlad djupare än 40 nivåer",
+        "",
+    ),
+    (
+        "not-utf-8",
+        ORGANISATION,
+        b"id: sm\nname: Sis\xe4ministeri\xf6\nkind: ministry\n",
+        "SIS008",
+        "tavu 0xe4 ei ole UTF-8:aa; tallenna tiedosto UTF-8-muodossa",
+        "byten 0xe4 är inte UTF-8; spara filen som UTF-8",
+        "0xe4",
+    ),
+    (
+        "byte-order-mark",
+        ORGANISATION,
+        b"\xef\xbb\xbfid: sm\nname: SM\nkind: ministry\n",
+        "SIS009",
+        "tiedosto alkaa näkymättömällä BOM-merkillä",
+        "filen börjar med ett osynligt BOM-tecken",
+        "",
+    ),
+    (
+        "comments-only",
+        ORGANISATION,
+        "# Sisäministeriö\n",
+        "SIS010",
+        "tiedostossa ei ole sisältöä; lisää tietue tai poista tiedosto",
+        "filen har inget innehåll; lägg till posten eller ta bort filen",
+        "",
+    ),
+    (
+        "second-document",
+        ORGANISATION,
+        "id: sm\nname: SM\nkind: ministry\n---\nid: sm2\n",
+        "SIS011",
+        "`---` aloittaa toisen YAML-dokumentin",
+        "`---` inleder ett andra YAML-dokument",
+        "`---`",
+    ),
+    (
+        "number-as-a-key",
+        ORGANISATION,
+        "id: sm\nname: SM\nkind: ministry\n2024: vuosi\n",
+        "SIS012",
+        "avain 2024 ei ole tekstiä; kirjoita se lainausmerkkeihin",
+        "nyckeln 2024 är inte text; sätt den inom citattecken",
+        "2024",
+    ),
+    (
+        "top-level-list",
+        ORGANISATION,
+        "- sm\n- poliisihallitus\n",
+        "SIS014",
+        "ylimmän tason on oltava avaimia arvoineen (`avain: arvo`)",
+        "den översta nivån måste vara nycklar med värden (`nyckel: värde`)",
+        "",
+    ),
+    (
+        "top-level-key-without-space",
+        ORGANISATION,
+        "id:sm\n",
+        "SIS014",
+        "kohdasta `id:sm` puuttuu välilyönti ':'-merkin jälkeen",
+        "ett blanksteg saknas efter ':' i `id:sm`",
+        ": id: sm",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "rel", "content", "code", "finnish", "swedish", "quoted"),
+    IN_LANGUAGES,
+    ids=[case[0] for case in IN_LANGUAGES],
+)
+def test_a_yaml_mistake_is_explained_in_the_readers_language(
+    repo: Path,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    rel: str,
+    content: str | bytes,
+    code: str,
+    finnish: str,
+    swedish: str,
+    quoted: str,
+) -> None:
+    target = repo / rel
+    if isinstance(content, bytes):
+        target.write_bytes(content)
+    else:
+        target.write_text(content, encoding="utf-8")
+    # JSON is English whatever the language asked for: it is the contract.
+    assert main(["validate", "-C", str(repo), "--format", "json", "--no-cache", "--lang", "fi"]) == 1
+    found = next(f for f in _in(json.loads(capsys.readouterr().out)["findings"], rel) if f["code"] == code)
+    english = str(found["message"])
+    prefix = f"{found['path']}:{found['line']}:{found['column']}: error {code}: "
+    said = {"en": english}
+    for lang in ("fi", "sv", "en"):
+        assert main(["validate", "-C", str(repo), "--no-cache", "--lang", lang]) == 1
+        out = capsys.readouterr().out
+        said[lang] = next(line[len(prefix) :] for line in out.splitlines() if line.startswith(prefix))
+    assert said["en"] == english
+    assert finnish in said["fi"] and swedish in said["sv"], said
+    assert len({said["fi"], said["sv"], english}) == 3, said
+    # The file's own text is quoted as written, in every language.
+    assert all(quoted in text for text in said.values()), said
+
+
+def test_every_mistake_and_suite_case_has_its_message_in_every_language() -> None:
+    from sisturva.catalogue import messages
+
+    raws = [m[2] if isinstance(m[2], bytes) else m[2].encode() for m in MISTAKES]
+    raws += [case[2] if isinstance(case[2], bytes) else case[2].encode() for case in IN_LANGUAGES]
+    raws += [(case / "in.yaml").read_bytes() for case in INVALID]
+    keys: set[str] = set()
+    for raw in raws:
+        for finding in parse("x.yaml", raw).findings:
+            assert finding.key is not None, finding
+            keys.add(finding.key)
+            fi, sv = finding.text("fi"), finding.text("sv")
+            assert fi != finding.message and sv != finding.message and fi != sv, finding
+    assert len(keys) > (40 if INVALID else 25), sorted(keys)
+    for key in keys:  # and the English of the catalogue is what the JSON says
+        assert messages("en").text(key)
+
+
+def test_the_yaml_of_an_example_is_quoted_untranslated(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (repo / ORGANISATION).write_text("id: sm\nname: 'Poliisin's asia'\nkind: ministry\n", encoding="utf-8")
+    main(["validate", "-C", str(repo), "--no-cache", "--lang", "sv"])
+    out = capsys.readouterr().out
+    assert (
+        "en apostrof inom enkla citattecken avslutar texten; skriv den två gånger ('') eller sätt hela texten "
+        'inom dubbla citattecken: name: "Poliisin\'s asia"'
+    ) in out

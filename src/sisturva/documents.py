@@ -23,7 +23,7 @@ from yaml import (
 from yaml._yaml import CParser
 from yaml.reader import ReaderError
 
-from .findings import Finding, make
+from .findings import Finding, Said, make, tf
 from .layout import MAX_BYTES as MAX_BYTES
 
 MAX_DEPTH = 40
@@ -58,7 +58,7 @@ _MAX_REREADS = 20
 """Decimal commas in brackets read again per file; each costs one more parse of a broken file."""
 _MAX_NOTES = 100
 """Notes kept per file: a generated file with the same slip on every line needs no more."""
-Note = tuple[str, str, int, int]
+Note = tuple[str, Said, int, int]
 """A finding that does not stop reading: (code, message, line, column)."""
 
 
@@ -83,8 +83,8 @@ def resolve_plain(value: str) -> object:
 class _Stop(Exception):
     """A problem that makes the rest of the document meaningless."""
 
-    def __init__(self, code: str, message: str, line: int, column: int, raw: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, code: str, message: Said, line: int, column: int, raw: str | None = None) -> None:
+        super().__init__(message[1])
         self.code = code
         self.message = message
         self.line = line
@@ -93,20 +93,50 @@ class _Stop(Exception):
         """The plain scalar a key stopped at, for a second look at what was meant."""
 
 
-_TAG = "explicit tag '{}' is not allowed (`!` at the start of a value makes a tag); remove it"
-_ANCHOR = "anchor '&{}' is not allowed (`&` at the start of a value names it for use elsewhere); remove it"
+def _tag(tag: str) -> Said:
+    # `hint` stays empty until `yamlhelp.special_value` knows how the value is written.
+    shown = "!!" + tag[18:] if tag.startswith("tag:yaml.org,2002:") else tag
+    return tf("finding.SIS004.tag", tag=shown, hint="")
 
 
-def _shown_tag(tag: str) -> str:
-    return "!!" + tag[18:] if tag.startswith("tag:yaml.org,2002:") else tag
+def _anchor(anchor: str) -> Said:
+    return tf("finding.SIS005.anchor", anchor=anchor, hint="")
 
 
-def _stop(code: str, message: str, event: Any) -> _Stop:
+def _too_deep() -> Said:
+    return tf("finding.SIS006", limit=MAX_DEPTH)
+
+
+def too_large(limit: int, size: int | None = None) -> Said:
+    """The SIS007 message for a file over `limit` bytes, `size` bytes when known; sizes as `--lang` writes numbers."""
+    if size is None:
+        return tf("finding.SIS007.over", limit=Decimal(limit))
+    return tf("finding.SIS007", size=Decimal(size), limit=Decimal(limit))
+
+
+def _not_text(value: object) -> Said:
+    """SIS012 for a key that is a mapping, a list, or a value that is not text (shown as written)."""
+    if isinstance(value, dict):
+        return tf("finding.SIS012.mapping")
+    if isinstance(value, list):
+        return tf("finding.SIS012.list")
+    return tf("finding.SIS012", key=_shown_key(value))
+
+
+def _shown_key(value: object) -> str:
+    if value is None or isinstance(value, bool):
+        return "null" if value is None else str(value).lower()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)  # a number, as written: 5, 0.5
+
+
+def _stop(code: str, message: Said, event: Any) -> _Stop:
     mark = event.start_mark
     return _Stop(code, message, mark.line + 1, mark.column + 1)
 
 
-def _misread(raw: str) -> tuple[object, str, int] | None:
+def _misread(raw: str) -> tuple[object, Said, int] | None:
     from .yamlhelp import misread
 
     return misread(raw, resolve_plain)
@@ -134,9 +164,9 @@ def _build(
         kind = type(event)
         if kind is ScalarEvent:
             if event.tag is not None:
-                raise _stop("SIS004", _TAG.format(_shown_tag(event.tag)), event)
+                raise _stop("SIS004", _tag(event.tag), event)
             if event.anchor is not None:
-                raise _stop("SIS005", _ANCHOR.format(event.anchor), event)
+                raise _stop("SIS005", _anchor(event.anchor), event)
             raw = event.value
             if event.style:
                 value: object = raw
@@ -168,11 +198,11 @@ def _build(
                         memo[raw] = value
         elif kind is MappingStartEvent or kind is SequenceStartEvent:
             if event.tag is not None and not event.implicit:
-                raise _stop("SIS004", _TAG.format(_shown_tag(event.tag)), event)
+                raise _stop("SIS004", _tag(event.tag), event)
             if event.anchor is not None:
-                raise _stop("SIS005", _ANCHOR.format(event.anchor), event)
+                raise _stop("SIS005", _anchor(event.anchor), event)
             if len(stack) >= MAX_DEPTH:
-                raise _stop("SIS006", f"nesting deeper than {MAX_DEPTH} levels; flatten the data", event)
+                raise _stop("SIS006", _too_deep(), event)
             if values is not None:
                 if stack:
                     top = stack[-1]
@@ -188,14 +218,9 @@ def _build(
         elif kind is MappingEndEvent or kind is SequenceEndEvent:
             value = stack.pop()[0]
         elif kind is AliasEvent:
-            raise _stop(
-                "SIS005",
-                f"`*{event.anchor}` is an alias, a reference to a value elsewhere, which is not allowed: "
-                "write the value out",
-                event,
-            )
+            raise _stop("SIS005", tf("finding.SIS005.reference", alias=event.anchor, hint=""), event)
         else:  # pragma: no cover - libyaml emits nothing else inside a document
-            raise _stop("SIS001", f"unexpected {kind.__name__}", event)
+            raise _stop("SIS001", tf("finding.SIS001.unexpected", event=kind.__name__), event)
         if not stack:
             return value
         frame = stack[-1]
@@ -209,30 +234,18 @@ def _build(
             container.append(value)
         elif frame[1] is _NO_KEY:
             if type(value) is not str:
-                shown = (
-                    "a mapping"
-                    if isinstance(value, dict)
-                    else "a list"
-                    if isinstance(value, list)
-                    else repr(value)
-                )
-                stop = _stop(
-                    "SIS012",
-                    f"the key {shown} is not text; put it in quotes, or use a list of records",
-                    event,
-                )
+                stop = _stop("SIS012", _not_text(value), event)
                 if kind is ScalarEvent and not event.style:
                     stop.raw = event.value
                 raise stop
             if value in container:
                 first = keys.get(frame[2] + (value,)) if keys is not None else None
-                raise _stop(
-                    "SIS002",
-                    f"the key '{value}' appears twice in this mapping"
-                    + (f" (first on line {first[0]})" if first else "")
-                    + "; each key may appear once: keep one of them",
-                    event,
+                twice = (
+                    tf("finding.SIS002.first", key=value, line=first[0])
+                    if first
+                    else tf("finding.SIS002", key=value)
                 )
+                raise _stop("SIS002", twice, event)
             if keys is not None:
                 keys[frame[2] + (value,)] = (event.start_mark.line + 1, event.start_mark.column + 1)
             frame[1] = value
@@ -254,19 +267,14 @@ def _parse(text: str | bytes, notes: list[Note] | None = None) -> object:
     get()  # StreamStartEvent
     event = get()
     if type(event) is StreamEndEvent:
-        raise _Stop("SIS010", "the file has no content; add the record or delete the file", 1, 1)
+        raise _Stop("SIS010", tf("finding.SIS010"), 1, 1)
     if type(event) is DocumentStartEvent and (event.version or event.tags):
-        raise _stop("SIS003", "a %YAML or %TAG directive is not allowed; delete the line", event)
+        raise _stop("SIS003", tf("finding.SIS003"), event)
     root = _build(get, get(), notes=notes)
     get()  # DocumentEndEvent
     event = get()
     if type(event) is not StreamEndEvent:
-        raise _stop(
-            "SIS011",
-            "`---` starts a second YAML document, which is not allowed: one record per file; "
-            "delete the `---` line or move what follows into a file of its own",
-            event,
-        )
+        raise _stop("SIS011", tf("finding.SIS011"), event)
     return root
 
 
@@ -371,7 +379,7 @@ def parse(path: str, raw: bytes, max_bytes: int = MAX_BYTES) -> Document:
     notes: list[Note] = []
     commas: list[Note] = []
 
-    def fail(code: str, message: str, line: int | None = 1, column: int | None = 1) -> Document:
+    def fail(code: str, message: Said, line: int | None = 1, column: int | None = 1) -> Document:
         # What was noted before the stop is reported too: one mistake does not hide another.
         earlier = {(n[2], n[3]): n for n in (*notes, *commas)}
         return Document(
@@ -387,11 +395,9 @@ def parse(path: str, raw: bytes, max_bytes: int = MAX_BYTES) -> Document:
         )
 
     if len(raw) > max_bytes:
-        return fail("SIS007", f"file is {len(raw):,} bytes, over the {max_bytes:,}-byte limit; split it")
+        return fail("SIS007", too_large(max_bytes, len(raw)))
     if raw.startswith(codecs.BOM_UTF8):
-        return fail(
-            "SIS009", "the file starts with an invisible byte order mark (BOM); save it as UTF-8 without BOM"
-        )
+        return fail("SIS009", tf("finding.SIS009"))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -400,7 +406,7 @@ def parse(path: str, raw: bytes, max_bytes: int = MAX_BYTES) -> Document:
         column = len(raw[line_start:start].decode("utf-8", "replace")) + 1
         return fail(
             "SIS008",
-            f"byte 0x{raw[start]:02x} is not UTF-8; save the file as UTF-8",
+            tf("finding.SIS008", byte=f"0x{raw[start]:02x}"),
             raw.count(b"\n", 0, start) + 1,
             column,
         )
@@ -434,7 +440,7 @@ def parse(path: str, raw: bytes, max_bytes: int = MAX_BYTES) -> Document:
         problem = error.problem or error.context or "invalid YAML"
         where = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         if "nesting depth" in problem:
-            return fail("SIS006", f"nesting deeper than {MAX_DEPTH} levels; flatten the data", *where)
+            return fail("SIS006", _too_deep(), *where)
         from .yamlhelp import explain
 
         return fail(*explain(text, error.problem, error.problem_mark, error.context, error.context_mark))
@@ -442,29 +448,16 @@ def parse(path: str, raw: bytes, max_bytes: int = MAX_BYTES) -> Document:
         line, column = _line_col(text, min(error.position, len(text)))
         char = error.character
         shown = f"U+{char if isinstance(char, int) else ord(char):04X}"
-        return fail(
-            "SIS001",
-            f"an invisible control character ({shown}) is here, often pasted in from another program; "
-            "delete it",
-            line,
-            column,
-        )
+        return fail("SIS001", tf("finding.SIS001.control", char=shown), line, column)
     except Exception as error:
-        return fail(
-            "SIS001", f"the YAML parser could not read this file ({type(error).__name__}); check its syntax"
-        )
+        return fail("SIS001", tf("finding.SIS001.unreadable", error=type(error).__name__))
     if root is None:
-        return fail("SIS010", "the file has no content; add the record or delete the file")
+        return fail("SIS010", tf("finding.SIS010"))
     if not isinstance(root, dict):
         if isinstance(root, str) and (glued := re.match(r"([\w-]+):(\S.*)\Z", root)):
-            return fail(
-                "SIS014",
-                f"a space is missing after ':' in `{root[:40]}`; YAML needs a space after a key's colon: "
-                f"{glued.group(1)}: {glued.group(2)[:40]}",
-            )
-        return fail(
-            "SIS014", "the top level must be keys with values (`key: value`), not a single value or a list"
-        )
+            fixed = f"{glued.group(1)}: {glued.group(2)[:40]}"
+            return fail("SIS014", tf("finding.SIS014.colon-space", text=root[:40], fixed=fixed))
+        return fail("SIS014", tf("finding.SIS014"))
     if not notes and not commas:
         return Document(path, root, (), text)
     found = {(line, column): (code, message) for code, message, line, column in notes}

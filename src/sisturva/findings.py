@@ -212,9 +212,15 @@ def _render(message: tuple[Any, ...], lang: str, money: Formatter, number: Forma
     from .catalogue import messages
 
     values = {name: _value(value, lang, money, number) for name, value in message[-1]}
+    words = messages(lang)
+    # Filled here rather than through `t`/`tn`, whose own arguments (`key`, `count`) a message's
+    # values may also be called.
     if message[0] == "tn":
-        return messages(lang).tn(message[1], message[2], **values)
-    return messages(lang).t(message[1], **values)
+        return words.translations.ngettext(message[1], message[1], message[2]).format(
+            **{"n": message[2], **values}
+        )
+    text = words.text(message[1])
+    return text.format(**values) if values else text
 
 
 def _value(value: Param, lang: str, money: Formatter, number: Formatter) -> str:

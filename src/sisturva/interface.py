@@ -183,6 +183,7 @@ def _align(v: Values) -> Outcome:
         _flag(v, "strict"),
         not _flag(v, "no_cache"),
         color(fmt),
+        _text(v, "out"),
     )
 
 
@@ -190,7 +191,12 @@ def _status(v: Values) -> Outcome:
     from .commands.status import run
 
     return run(
-        _text(v, "directory"), _str(v, "format"), _str(v, "lang"), _int(v, "year"), not _flag(v, "no_cache")
+        _text(v, "directory"),
+        _str(v, "format"),
+        _str(v, "lang"),
+        _int(v, "year"),
+        not _flag(v, "no_cache"),
+        _text(v, "out"),
     )
 
 
@@ -302,6 +308,33 @@ def _owners(v: Values) -> Outcome:
     )
 
 
+def _export(v: Values) -> Outcome:
+    from .commands.export import run
+
+    return run(
+        _text(v, "directory"),
+        _str(v, "what"),
+        _text(v, "out"),
+        _text(v, "org"),
+        _str(v, "lang"),
+        not _flag(v, "no_cache"),
+    )
+
+
+def _import(v: Values) -> Outcome:
+    from .commands.importing import run
+
+    return run(
+        _text(v, "directory"),
+        _str(v, "what"),
+        _str(v, "file"),
+        _text(v, "org"),
+        _flag(v, "dry_run"),
+        _str(v, "lang"),
+        not _flag(v, "no_cache"),
+    )
+
+
 # -- the declaration ------------------------------------------------------------------------------
 
 DIRECTORY = Param(
@@ -388,7 +421,7 @@ COMMANDS: tuple[Command, ...] = (
             Param(
                 "format",
                 ("--format", "-f"),
-                "site, markdown, data or all (comma-separated).",
+                "site, markdown, data, pdf or all (comma-separated; all is site,markdown,data, as pdf needs Chromium).",
                 default="all",
                 metavar="FORMATS",
             ),
@@ -408,7 +441,11 @@ COMMANDS: tuple[Command, ...] = (
         "Each organisation's commitments against its own budget plan, by line and year.",
         (
             DIRECTORY,
-            _format("text, markdown, json or github.", ("text", "markdown", "json", "github"), "text"),
+            _format(
+                "text, markdown, json, github, or xlsx (a workbook; with --out).",
+                ("text", "markdown", "json", "github", "xlsx"),
+                "text",
+            ),
             Param(
                 "lang",
                 ("--lang",),
@@ -418,6 +455,7 @@ COMMANDS: tuple[Command, ...] = (
             ),
             Param("org", ("--org",), "Only this organisation (its id).", metavar="ID"),
             Param("year", ("--year",), "Only this year.", "int", metavar="YEAR"),
+            Param("out", ("--out", "-o"), "With --format xlsx: the workbook to write.", metavar="FILE"),
             STRICT,
             NO_CACHE,
             PATH,
@@ -429,7 +467,11 @@ COMMANDS: tuple[Command, ...] = (
         "Goals and indicators: latest value, trend, on track or not, stale data, progress.",
         (
             DIRECTORY,
-            _format("text, markdown or json.", ("text", "markdown", "json"), "text"),
+            _format(
+                "text, markdown, json, or xlsx (a workbook; with --out).",
+                ("text", "markdown", "json", "xlsx"),
+                "text",
+            ),
             LANG,
             Param(
                 "year",
@@ -438,6 +480,7 @@ COMMANDS: tuple[Command, ...] = (
                 "int",
                 metavar="YEAR",
             ),
+            Param("out", ("--out", "-o"), "With --format xlsx: the workbook to write.", metavar="FILE"),
             NO_CACHE,
             PATH,
         ),
@@ -752,6 +795,48 @@ COMMANDS: tuple[Command, ...] = (
         "The approved versions, newest first, with what changed between them.",
         (DIRECTORY, _format("text, markdown or json.", ("text", "markdown", "json"), "text"), LANG),
         _releases,
+    ),
+    Command(
+        "export",
+        "A workbook of an organisation's commitments and budget (or of every organisation) to fill in.",
+        (
+            Param("what", help="The kind of file: xlsx.", choices=("xlsx",), required=True, metavar="FORMAT"),
+            DIRECTORY,
+            Param(
+                "out", ("--out", "-o"), "The workbook to write (FILE.xlsx).", required=True, metavar="FILE"
+            ),
+            Param("org", ("--org",), "Only this organisation (its id); default: every one.", metavar="ID"),
+            Param(
+                "lang",
+                ("--lang",),
+                "Language of headers, titles and formats: fi, sv or en.",
+                choices=LANGS,
+                default="fi",
+            ),
+            NO_CACHE,
+        ),
+        _export,
+    ),
+    Command(
+        "import",
+        "A returned workbook as a change of the organisation's files, checked like validate.",
+        (
+            # No choices here: the runner says which formats there are, and FILE follows FORMAT.
+            Param("what", help="The kind of file: xlsx.", required=True, metavar="FORMAT"),
+            Param("file", help="The workbook (FILE.xlsx).", required=True, metavar="FILE"),
+            DIRECTORY,
+            Param("org", ("--org",), "Only this organisation's sheets (its id).", metavar="ID"),
+            Param("dry_run", ("--dry-run",), "Show the change and write nothing.", "flag"),
+            Param(
+                "lang",
+                ("--lang",),
+                "Language of the change report: fi, sv or en.",
+                choices=LANGS,
+                default="fi",
+            ),
+            NO_CACHE,
+        ),
+        _import,
     ),
 )
 """The commands, in the order `sisturva --help` lists them."""

@@ -13,6 +13,8 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
 from typing import Any, Literal
 
+from .catalogue import mark
+
 NBSP = "\u00a0"
 """The no-break space Babel puts between digit groups and before the euro sign."""
 NNBSP = "\u202f"
@@ -119,11 +121,37 @@ def _sign(value: Decimal, lang: str | None) -> str:
     return str(get_plus_sign_symbol(code) if value > 0 else get_minus_sign_symbol(code))
 
 
+DATE_LOCALES: dict[str, str] = {"fi": "fi", "sv": "sv", "en": "en_GB"}
+"""The Babel locale of each language's dates: English in the day-month-year order used in Europe."""
+
+
 def format_date(value: datetime.date, lang: str | None = DEFAULT_LANG, style: DateStyle = "medium") -> str:
-    """A date the way `lang` writes it: `5.3.2024` (fi), `5 mars 2024` (sv), `Mar 5, 2024` (en)."""
+    """A date the way `lang` writes it: `5.3.2024` (fi), `5 mars 2024` (sv), `5 Mar 2024` (en).
+
+    English is British English (`31 Dec 2025`, `31 December 2025`, `31/12/2025`): a Finnish
+    public body writing in English does not use the American month-first order.
+    """
     from babel.dates import format_date as babel_date
 
-    return str(babel_date(value, format=style, locale=_lang(lang)))
+    return str(babel_date(value, format=style, locale=DATE_LOCALES[_lang(lang)]))
+
+
+TIGHT_UNITS: frozenset[str] = frozenset({"%", "‰"})
+"""Units English writes right after the number (`91%`); Finnish and Swedish put a space (`91 %`)."""
+
+
+def with_unit(text: str, unit: str, lang: str) -> str:
+    """A formatted value with its unit as `lang` writes it: `91 %` (fi, sv), `91%` (en), `12 kuolemaa`.
+
+    The space is a no-break one, so a value never parts from its unit at the end of a line; an
+    empty unit leaves the value as it is.
+    """
+    unit = unit.strip()
+    if not unit:
+        return text
+    if unit in TIGHT_UNITS and _lang(lang) == "en":
+        return text + unit
+    return text + NBSP + unit
 
 
 def localized(text: object, lang: str | None = DEFAULT_LANG) -> str:
@@ -137,6 +165,26 @@ def localized(text: object, lang: str | None = DEFAULT_LANG) -> str:
         if isinstance(value, str):
             return value
     return str(text)
+
+
+IN_LANGUAGE: dict[str, str] = {
+    "fi": mark("fallback.fi"),
+    "sv": mark("fallback.sv"),
+    "en": mark("fallback.en"),
+}
+"""The catalogue keys of "in Finnish", "in Swedish", "in English", each said in the reader's language."""
+
+
+def in_language(shown: str, lang: str | None = DEFAULT_LANG) -> str:
+    """The one marker of text shown in language `shown` amid text in `lang`: `suomeksi`, `på finska`, `in Finnish`.
+
+    Only for text a reader may not read in `lang`; names (of organisations and people), units and
+    abbreviations are shown as they are written and carry no marker.
+    """
+    from .catalogue import messages
+
+    key = IN_LANGUAGE.get(shown)
+    return messages(_lang(lang)).t(key) if key is not None else shown
 
 
 def plain(text: str) -> str:
@@ -163,6 +211,7 @@ def date(value: Any, lang: str | None = DEFAULT_LANG) -> str:
 
 
 __all__ = [
+    "DATE_LOCALES",
     "DEFAULT_LANG",
     "LANGS",
     "NBSP",
@@ -172,8 +221,10 @@ __all__ = [
     "format_number",
     "format_signed_money",
     "format_signed_number",
+    "in_language",
     "localized",
     "money",
     "number",
     "plain",
+    "with_unit",
 ]

@@ -130,7 +130,12 @@ class LocalizedText(Model):
     @model_validator(mode="after")
     def _one_language(self) -> LocalizedText:
         if self.fi is None and self.sv is None and self.en is None:
-            raise ValueError("give the text in at least one language (fi, sv, en)")
+            from pydantic_core import PydanticCustomError
+
+            # The error type names the message; `validation` writes it in the reader's language.
+            raise PydanticCustomError(
+                "text_without_language", "give the text in at least one language (fi, sv, en)"
+            )
         return self
 
 
@@ -184,8 +189,66 @@ class Period(Model):
     @model_validator(mode="after")
     def _ordered(self) -> Period:
         if self.end is not None and self.end < self.start:
-            raise ValueError(f"period ends ({self.end}) before it starts ({self.start})")
+            from pydantic_core import PydanticCustomError
+
+            raise PydanticCustomError(
+                "period_order",
+                "period ends ({end}) before it starts ({start})",
+                {"start": self.start, "end": self.end},
+            )
         return self
+
+
+class Accessibility(Model):
+    """The facts of the site's accessibility statement (saavutettavuusseloste, Act 306/2019)."""
+
+    conformance: Literal["full", "partial", "none"] = Field(
+        default="partial",
+        description=(
+            "How far the site meets WCAG 2.1 level AA: full, partial (the known issues say where "
+            "not) or none. Default: partial."
+        ),
+        examples=["partial"],
+    )
+    known_issues: list[Text] = Field(
+        default_factory=list,
+        description="What is known not to be accessible yet, each a text or {fi, sv, en}.",
+        examples=[
+            [{"fi": "Kaavioiden värit eivät erotu tulosteessa.", "en": "Chart colours do not print apart."}]
+        ],
+    )
+    assessed: datetime.date | None = Field(
+        default=None,
+        description="The date the accessibility was last assessed and the statement written, YYYY-MM-DD.",
+        examples=["2025-05-20"],
+    )
+    method: Literal["self-assessment", "third-party"] = Field(
+        default="self-assessment",
+        description="Who assessed it: the publisher itself (self-assessment) or a third party. Default: self-assessment.",
+        examples=["self-assessment"],
+    )
+    feedback: str | None = Field(
+        default=None,
+        max_length=200,
+        description=(
+            "Where readers report accessibility problems: an e-mail address or a web address. "
+            "Default: the publication's contact."
+        ),
+        examples=["saavutettavuus@example.fi"],
+    )
+    authority: Text | None = Field(
+        default=None,
+        description=(
+            "The supervisory authority readers may turn to when the answer does not satisfy them. "
+            "Default: the accessibility supervision named in each language by sisturva."
+        ),
+        examples=[{"fi": "Lupa- ja valvontavirasto", "sv": "Tillstånds- och tillsynsverket"}],
+    )
+    authority_url: Link = Field(
+        default="https://www.saavutettavuusvaatimukset.fi/",
+        description="The supervisory authority's web page for feedback on accessibility.",
+        examples=["https://www.saavutettavuusvaatimukset.fi/"],
+    )
 
 
 class Publication(Model):
@@ -213,6 +276,13 @@ class Publication(Model):
             "Default: CC-BY-4.0 (Creative Commons Attribution 4.0), as Finnish public data usually is."
         ),
         examples=["CC-BY-4.0"],
+    )
+    accessibility: Accessibility = Field(
+        default_factory=Accessibility,
+        description="The facts of the accessibility statement that the site publishes in each language.",
+        examples=[
+            {"conformance": "partial", "assessed": "2025-05-20", "feedback": "saavutettavuus@example.fi"}
+        ],
     )
 
 
@@ -279,15 +349,24 @@ class Settings(Model):
     publication: Publication = Field(
         default_factory=Publication,
         description="Who publishes the rendered strategy, the contact for feedback and the licence.",
+        examples=[
+            {"publisher": {"fi": "Sisäministeriö"}, "contact": "kirjaamo.sm@gov.fi", "licence": "CC-BY-4.0"}
+        ],
     )
 
     @model_validator(mode="after")
     def _finnish_first(self) -> Settings:
+        from pydantic_core import PydanticCustomError
+
         if self.languages[0] != "fi":
-            raise ValueError("languages must start with fi (Finnish first)")
+            raise PydanticCustomError("finnish_first", "languages must start with fi (Finnish first)")
         missing = [lang for lang in self.required_languages if lang not in self.languages]
         if missing:
-            raise ValueError(f"required languages {missing} are not in languages")
+            raise PydanticCustomError(
+                "required_languages_missing",
+                "required languages {missing} are not in languages",
+                {"missing": ", ".join(missing)},
+            )
         return self
 
 
@@ -557,7 +636,11 @@ class Indicator(Record):
         years = [o.year for o in self.observations]
         dupes = sorted({y for y in years if years.count(y) > 1})
         if dupes:
-            raise ValueError(f"observations repeat the years {dupes}")
+            from pydantic_core import PydanticCustomError
+
+            raise PydanticCustomError(
+                "years_repeated", "observations repeat the years {years}", {"years": tuple(dupes)}
+            )
         return self
 
 
@@ -891,7 +974,13 @@ class LineAmount(Model):
     @model_validator(mode="after")
     def _within(self) -> LineAmount:
         if self.allocated is not None and self.allocated > self.euros:
-            raise ValueError(f"allocated {self.allocated} exceeds the line's {self.euros}")
+            from pydantic_core import PydanticCustomError
+
+            raise PydanticCustomError(
+                "allocated_over_amount",
+                "allocated {allocated} exceeds the line's {euros}",
+                {"allocated": self.allocated, "euros": self.euros},
+            )
         return self
 
 

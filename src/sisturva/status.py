@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
@@ -98,6 +98,8 @@ class GoalStatus:
     points: tuple[Point, ...]
     """The indicator's whole series, for a trend."""
     progress: Progress
+    suspect: int = 0
+    """Commitments serving the goal whose confirmation of it no longer matches it (`suspect.py`)."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,8 @@ class PriorityStatus:
     goals: tuple[GoalStatus, ...]
     verdicts: Mapping[Verdict, int]
     progress: Progress
+    suspect: int = 0
+    """Commitments serving any of its goals that are suspect for one of them, each counted once."""
 
 
 @dataclass(frozen=True)
@@ -119,6 +123,8 @@ class Status:
     year: int
     priorities: tuple[PriorityStatus, ...]
     indicators: tuple[IndicatorStatus, ...]
+    suspect_by_org: Mapping[str, int] = field(default_factory=dict)
+    """Suspect commitments per organisation id, each counted once; organisations with none are left out."""
 
     def goals(self) -> Iterable[GoalStatus]:
         """Every goal, priority by priority."""
@@ -270,15 +276,41 @@ def priority_order(priorities: Iterable[Priority]) -> list[Priority]:
     return sorted(priorities, key=lambda p: (p.number is None, p.number or 0, p.id))
 
 
+def suspect_links(strategy: Strategy) -> set[tuple[int, str]]:
+    """(`id()` of a commitment, goal id) of each goal a commitment confirmed that has changed since.
+
+    The rule of `validate`'s SIS218 (`suspect.check`): a goal without a recorded confirmation is not
+    suspect. The fingerprints are worked out only when some commitment has confirmed something.
+    """
+    confirming = [c for _, c in strategy.all_commitments() if c.confirmed]
+    if not confirming:
+        return set()
+    from .suspect import fingerprints
+
+    current = fingerprints(strategy)
+    found: set[tuple[int, str]] = set()
+    for commitment in confirming:
+        for goal_id in commitment.goals:
+            confirmed = commitment.confirmed.get(goal_id)
+            now = current.get(goal_id)
+            if confirmed is not None and now is not None and confirmed != now:
+                found.add((id(commitment), goal_id))
+    return found
+
+
 def status(strategy: Strategy, year: int) -> Status:
     """The monitoring picture of `strategy` in reference year `year` (stale data is judged against it)."""
     indicators = {i: indicator_status(ind, year) for i, ind in sorted(strategy.indicators.items())}
     serving: dict[str, list[Commitment]] = defaultdict(list)
     euros: dict[int, Decimal] = {}  # each commitment counts in a goal and in its priority
-    for _, commitment in strategy.all_commitments():
+    suspects = suspect_links(strategy)
+    suspect_orgs: dict[str, set[int]] = defaultdict(set)
+    for org, commitment in strategy.all_commitments():
         euros[id(commitment)] = _euros(commitment)
         for goal_id in dict.fromkeys(commitment.goals):
             serving[goal_id].append(commitment)
+            if (id(commitment), goal_id) in suspects:
+                suspect_orgs[org].add(id(commitment))
     priorities: list[PriorityStatus] = []
     for priority in priority_order(strategy.priorities.values()):
         goals: list[GoalStatus] = []
@@ -303,10 +335,14 @@ def status(strategy: Strategy, year: int) -> Status:
                     due=ind.due if ind else None,
                     points=ind.points if ind else (),
                     progress=progress(serving.get(goal.id, ()), euros),
+                    suspect=sum(1 for c in serving.get(goal.id, ()) if (id(c), goal.id) in suspects),
                 )
             )
         # A commitment serving two goals of the priority counts once.
         distinct = {id(c): c for g in priority.goals for c in serving.get(g.id, ())}
+        # Suspect for a goal of this priority: one confirmed against another priority's goal that
+        # changed is that priority's concern, not this one's.
+        suspect = {id(c) for g in goals for c in serving.get(g.goal, ()) if (id(c), g.goal) in suspects}
         priorities.append(
             PriorityStatus(
                 priority=priority.id,
@@ -315,9 +351,15 @@ def status(strategy: Strategy, year: int) -> Status:
                 goals=tuple(goals),
                 verdicts=_verdict_counts(goals),
                 progress=progress(distinct.values(), euros),
+                suspect=len(suspect),
             )
         )
-    return Status(year=year, priorities=tuple(priorities), indicators=tuple(indicators.values()))
+    return Status(
+        year=year,
+        priorities=tuple(priorities),
+        indicators=tuple(indicators.values()),
+        suspect_by_org={org: len(ids) for org, ids in sorted(suspect_orgs.items())},
+    )
 
 
 __all__ = [
@@ -337,5 +379,6 @@ __all__ = [
     "rounded",
     "segments",
     "status",
+    "suspect_links",
     "verdict",
 ]

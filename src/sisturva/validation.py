@@ -10,9 +10,31 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from .catalogue import mark
 from .documents import Document, Path
-from .findings import Finding, Param, Said, english, hint, listed, make, tf
+from .findings import Finding, Param, Said, english, euros, hint, listed, make, tf, tn
 from .models import Model
+
+# The models' own validators raise errors whose type names the message (`period_order`) and whose
+# context holds its values, so that the finding is written in the reader's language.
+_CUSTOM: dict[str, str] = {
+    "text_without_language": mark("finding.SIS103.no-language"),
+    "period_order": mark("finding.SIS103.period-order"),
+    "finnish_first": mark("finding.SIS103.finnish-first"),
+    "required_languages_missing": mark("finding.SIS103.required-languages"),
+    "years_repeated": mark("finding.SIS103.years-repeated"),
+    "allocated_over_amount": mark("finding.SIS103.allocated-over"),
+}
+_REASONS: dict[str, tuple[str, str]] = {
+    # A validator outside the models' classes that raises a plain ValueError: known by its words.
+    "links must be http:// or https:// addresses": ("SIS105", mark("finding.SIS105")),
+}
+_LIMITS: dict[str, tuple[str, str]] = {
+    "greater_than_equal": ("ge", mark("finding.SIS103.at-least")),
+    "less_than_equal": ("le", mark("finding.SIS103.at-most")),
+    "greater_than": ("gt", mark("finding.SIS103.more-than")),
+    "less_than": ("lt", mark("finding.SIS103.less-than")),
+}
 
 
 def _describe(value: object) -> Param:
@@ -154,15 +176,81 @@ def _message(error: Any, model: type[BaseModel], loc: Path) -> tuple[str, str | 
         return "SIS103", tf("finding.SIS103.mapping", value=_describe(value))
     if kind == "too_short":
         return "SIS103", tf("finding.SIS103.too-short", count=int(ctx.get("min_length", 1)))
-    if kind == "value_error":
+    if kind in _CUSTOM:
+        return "SIS103", _custom(_CUSTOM[kind], ctx)
+    if kind in ("value_error", "assertion_error"):
         reason = str(ctx.get("error", error["msg"]))
-        code = "SIS105" if "link" in reason else "SIS103"
-        return code, reason
-    # pydantic's own words for the rarer errors: English only.
+        if reason in _REASONS:
+            code, key = _REASONS[reason]
+            return code, tf(key)
+        # A validator's own words that no key names: English only.
+        return ("SIS105" if "link" in reason else "SIS103"), reason
+    if kind in _LIMITS:
+        bound, key = _LIMITS[kind]
+        return "SIS103", tf(key, value=_describe(value), limit=_number(ctx.get(bound)))
+    if kind == "string_too_short":
+        length = int(ctx.get("min_length", 1))
+        if isinstance(value, str) and not value.strip() and length == 1:
+            return "SIS103", tf("finding.SIS103.empty")
+        return "SIS103", tf(
+            "finding.SIS103.text-too-short", value=_describe(value), length=tn("finding.characters", length)
+        )
+    if kind == "string_too_long":
+        length = int(ctx.get("max_length", 0))
+        return "SIS103", tf(
+            "finding.SIS103.text-too-long", value=_describe(value), length=tn("finding.characters", length)
+        )
+    if kind == "too_long":
+        return "SIS103", tf("finding.SIS103.too-long", count=int(ctx.get("max_length", 0)))
+    if kind == "decimal_max_places":
+        return "SIS103", tf(
+            "finding.SIS103.decimal-places", value=str(value), places=int(ctx["decimal_places"])
+        )
+    if kind == "decimal_max_digits":
+        return "SIS103", tf("finding.SIS103.digits", value=str(value), digits=int(ctx["max_digits"]))
+    if kind == "decimal_whole_digits":
+        return "SIS103", tf("finding.SIS103.whole-digits", value=str(value), digits=int(ctx["whole_digits"]))
+    if kind == "finite_number":
+        return "SIS103", tf("finding.SIS103.finite", value=str(value))
+    if kind in ("float_type", "float_parsing", "decimal_parsing"):
+        return "SIS103", tf("finding.SIS103.number", value=_describe(value))
+    if kind == "bool_parsing":
+        return "SIS103", tf("finding.SIS103.boolean", value=_describe(value), hint=tf("finding.hint.boolean"))
+    if kind.startswith("date_"):
+        return "SIS103", tf("finding.SIS103.date", value=_describe(value))
+    if kind in ("set_type", "frozen_set_type"):
+        return "SIS103", tf("finding.SIS103.list", value=_describe(value))
+    # pydantic's own words for what the models cannot produce today: English only.
     described = _words(_describe(value))
     if kind.startswith("decimal_"):
         return "SIS103", f"{described}: {error['msg'].lower()}"
     return "SIS103", f"{described}: {error['msg'][0].lower()}{error['msg'][1:]}"
+
+
+def _custom(key: str, ctx: dict[str, Any]) -> Said:
+    """The message of a model validator's error: its context as values of the reader's language."""
+    values: dict[str, Param] = {}
+    for name, value in ctx.items():
+        if name in ("allocated", "euros") and isinstance(value, Decimal):
+            values[name] = euros(value)
+        elif isinstance(value, tuple):
+            values[name] = listed(value)
+        elif isinstance(value, (str, int, Decimal)):
+            values[name] = value
+        else:
+            values[name] = str(value)
+    return tf(key, **values)
+
+
+def _number(limit: object) -> Param:
+    """A bound as the reader's language writes it; a whole-number bound (a year) as it is."""
+    if isinstance(limit, bool) or limit is None:
+        return str(limit)
+    if isinstance(limit, int):
+        return limit
+    if isinstance(limit, Decimal) and limit.is_finite():
+        return limit
+    return str(limit)
 
 
 def _words(value: Param) -> str:

@@ -6,6 +6,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from .catalogue import mark
+from .findings import Param, Said, tf, tn
+
 # Everything here runs only for a file that already has a problem, so it may re-read the text,
 # scan it again for tokens and try several readings; the happy path never comes here.
 
@@ -20,21 +23,32 @@ _NUMBER = re.compile(rf"-?(?:[0-9]{{1,3}}(?:{_GROUP}[0-9]{{3}})+(?:[.,][0-9]+)?|
 _FLOW_COMMA = re.compile(
     rf"(?<![^\s\[{{,])(-?(?:[0-9]{{1,3}}(?:{_GROUP}[0-9]{{3}})+|[0-9]+)),([0-9]+)(?=\s*(?:[,\]}}]|#|$))"
 )
+# What a character at the start of a value does in YAML: each message has `{hint}`, how to write
+# the value as text, and `{char}`, the character.
 _SPECIAL = {
-    "*": "`*` at the start of a value makes it an alias, a reference to another value, which is not allowed",
-    "&": "`&` at the start of a value makes it an anchor, a name for the value, which is not allowed",
-    "!": "`!` at the start of a value makes it a tag, which is not allowed",
-    "%": "a value cannot start with `%` in YAML",
-    "@": "a value cannot start with `@` in YAML",
-    "`": "a value cannot start with a backtick (`) in YAML",
-    "|": "`|` at the start of a value begins a block of text on the lines below it",
-    ">": "`>` at the start of a value begins a block of text on the lines below it",
-    "?": "`?` followed by a space at the start of a value makes it a complex key, which is not allowed",
+    "*": mark("finding.SIS005.starts-alias"),
+    "&": mark("finding.SIS005.starts-anchor"),
+    "!": mark("finding.SIS004.starts-tag"),
+    "%": mark("finding.SIS001.starts-percent"),
+    "@": mark("finding.SIS001.starts-at"),
+    "`": mark("finding.SIS001.starts-backtick"),
+    "|": mark("finding.SIS001.starts-block"),
+    ">": mark("finding.SIS001.starts-block"),
+    "?": mark("finding.SIS001.starts-complex-key"),
 }
-_TAB = "a tab is used for indentation; YAML needs spaces: indent with two spaces instead"
+# How to write a value as text, each with `{example}`: the line as it should be written, or nothing
+# when no example can be shown. `whole` hints quote the text as a whole, its own quotes removed.
+_HINTS = {
+    "quote-if-text": mark("finding.yaml.hint.quote-if-text"),
+    "quote-whole-if-text": mark("finding.yaml.hint.quote-whole-if-text"),
+    "or-quote": mark("finding.yaml.hint.or-quote"),
+    "remove-or-quote": mark("finding.yaml.hint.remove-or-quote"),
+    "block": mark("finding.yaml.hint.block"),
+}
+_WHOLE = frozenset(("quote-whole-if-text",))
 
-Explained = tuple[str, str, int, int]
-"""(code, message, line, column), 1-based."""
+Explained = tuple[str, Said, int, int]
+"""(code, message, line, column), 1-based; the message as a catalogue key with its values."""
 
 
 def _lines(text: str) -> list[str]:
@@ -110,19 +124,31 @@ def _is_flow(before: str) -> bool:
     return any(c in before for c in "[{")
 
 
-def _quote_hint(line: str, col: int, what: str = "if it is text, put it in quotes", sep: str = "; ") -> str:
-    """`; <what>: key: "value"` for the block value that starts at `col`, when one can be shown."""
+def _example(line: str, col: int, whole: bool = False) -> Param:
+    """`: key: "value"`, the block value that starts at `col` written in quotes, when one can be shown.
+
+    The YAML is the file's own text and stays as written in every language.
+    """
     before = line[:col]
     value = _no_comment(line[col:])
     if _is_flow(before) or not value:
-        return f"{sep}{what}"
+        return ""
     prefix = before.strip()
     prefix = prefix + " " if prefix and prefix != "---" else ""
-    return f"{sep}{what}: {prefix}{_quoted(_unquote(value) if 'whole' in what else value)}"
+    return tf("finding.yaml.example", yaml=f"{prefix}{_quoted(_unquote(value) if whole else value)}")
 
 
-def _spaces(n: int) -> str:
-    return "1 space" if n == 1 else f"{n} spaces"
+def _quote_hint(line: str, col: int, how: str = "quote-if-text") -> Said:
+    """`; if it is text, put it in quotes: key: "value"` (the `how` of `_HINTS`) for the value at `col`."""
+    return tf(_HINTS[how], example=_example(line, col, how in _WHOLE))
+
+
+def _spaces(n: int) -> Param:
+    return tn("finding.yaml.spaces", n)
+
+
+def _either(choices: list[Param]) -> Param:
+    return choices[0] if len(choices) == 1 else tf("finding.yaml.either", first=choices[0], second=choices[1])
 
 
 def _levels(lines: list[str], upto: int) -> list[tuple[int, int, str]]:
@@ -146,7 +172,7 @@ def _levels(lines: list[str], upto: int) -> list[tuple[int, int, str]]:
     return found
 
 
-def _misaligned(lines: list[str], index: int) -> str | None:
+def _misaligned(lines: list[str], index: int) -> Said | None:
     """Message for line `index`, whose indentation lines up with nothing above it."""
     line = lines[index] if index < len(lines) else ""
     if not _significant(line):
@@ -157,23 +183,22 @@ def _misaligned(lines: list[str], index: int) -> str | None:
         return None
     deeper = min((lv for lv in levels if lv[0] > col), default=None, key=lambda lv: lv[0])
     shallower = max((lv for lv in levels if lv[0] < col), default=None, key=lambda lv: lv[0])
-    choices = [
-        f"by {_spaces(lv[0])} like {lv[2]} on line {lv[1] + 1}"
+    choices: list[Param] = [
+        tn("finding.yaml.indent-like", lv[0], label=lv[2], line=lv[1] + 1)
         for lv in (deeper, shallower)
         if lv is not None
     ]
     item = line.startswith("- ", col) or line[col:].rstrip() == "-"
-    what = (
-        f"this list item {_label(line, col + 2)}".replace("item `", "item `- ") if item else _label(line, col)
-    )
-    rule = "items of one list" if item else "keys of one mapping"
-    return (
-        f"wrong indentation: {what} is indented by {_spaces(col)}, which lines up with nothing above it; "
-        f"{rule} must start in the same column: indent it {' or '.join(choices)}"
+    if item:
+        label = _label(line, col + 2)
+        label = "`- " + label[1:] if label.startswith("`") else label
+        return tf("finding.SIS001.misaligned-item", item=label, spaces=_spaces(col), choices=_either(choices))
+    return tf(
+        "finding.SIS001.misaligned-key", key=_label(line, col), spaces=_spaces(col), choices=_either(choices)
     )
 
 
-def _over_indented(lines: list[str], index: int) -> str | None:
+def _over_indented(lines: list[str], index: int) -> Said | None:
     """Message for a `key:` line indented deeper than the key above it, which already has a value."""
     line = lines[index]
     col = _indent(line)
@@ -184,11 +209,13 @@ def _over_indented(lines: list[str], index: int) -> str | None:
         key_col = _content(owner)
         if key_col >= col or not _KEY.match(owner, key_col):
             return None
-        return (
-            f"wrong indentation: {_label(line, col)} is indented by {_spaces(col)}, more than "
-            f"{_label(owner, key_col)} on line {above + 1} ({_spaces(key_col)}), which already has a value; "
-            f"indent it like {_label(owner, key_col)}, or if it is part of the text above, put the whole "
-            "text in quotes"
+        return tf(
+            "finding.SIS001.over-indented",
+            key=_label(line, col),
+            spaces=_spaces(col),
+            above=_label(owner, key_col),
+            line=above + 1,
+            above_spaces=_spaces(key_col),
         )
     return None
 
@@ -204,8 +231,8 @@ def _tokens(text: str, line: int, column: int) -> list[Any]:
             token = scanner.get_token()
             if token is None:
                 break
-            mark = token.start_mark
-            if (mark.line, mark.column) >= (line, column):
+            start = token.start_mark
+            if (start.line, start.column) >= (line, column):
                 break
             out.append(token)
     except Exception:  # the scanner's own error at or after the place: the tokens so far are enough
@@ -225,20 +252,21 @@ def _open_flows(tokens: list[Any]) -> list[Any]:
 
 
 def _unclosed(lines: list[str], opener: Any) -> Explained:
-    mark = opener.start_mark
-    line = lines[mark.line] if mark.line < len(lines) else ""
-    bracket = line[mark.column : mark.column + 1] or "["
+    at = opener.start_mark
+    line = lines[at.line] if at.line < len(lines) else ""
+    bracket = line[at.column : at.column + 1] or "["
     closer = "]" if bracket == "[" else "}"
-    kind = "list" if bracket == "[" else "mapping"
-    rest = _no_comment(line[mark.column :])
-    example = f": {line[: mark.column].strip()} {rest.rstrip(',')}{closer}".replace(":  ", ": ")
-    if rest == bracket or rest.endswith(closer):
-        example = ""
+    key = mark("finding.SIS001.unclosed-list") if bracket == "[" else mark("finding.SIS001.unclosed-mapping")
+    rest = _no_comment(line[at.column :])
+    example: Param = ""
+    if rest != bracket and not rest.endswith(closer):
+        written = f": {line[: at.column].strip()} {rest.rstrip(',')}{closer}".replace(":  ", ": ")[2:]
+        example = tf("finding.yaml.example", yaml=written)
     return (
         "SIS001",
-        f"the {kind} opened with `{bracket}` here is never closed; end it with `{closer}` after its last item{example}",
-        mark.line + 1,
-        mark.column + 1,
+        tf(key, opener=bracket, closer=closer, example=example),
+        at.line + 1,
+        at.column + 1,
     )
 
 
@@ -253,14 +281,16 @@ def _after_closed(lines: list[str], tokens: list[Any], line0: int, col0: int) ->
         start = last.start_mark
         if start.line < line0:
             opened = lines[start.line] if start.line < len(lines) else ""
+            written = f"{opened[: start.column].strip()} {_no_comment(opened[start.column :])}{last.style}"
             return (
                 "SIS001",
-                f"the quote {last.style} opened here closes only on line {line0 + 1}; end the text with "
-                f"{last.style} on this line"
-                + (
-                    f": {opened[: start.column].strip()} {_no_comment(opened[start.column :])}{last.style}"
-                    if not _is_flow(opened[: start.column])
-                    else ""
+                tf(
+                    "finding.SIS001.quote-closes-later",
+                    quote=last.style,
+                    line=line0 + 1,
+                    example=""
+                    if _is_flow(opened[: start.column])
+                    else tf("finding.yaml.example", yaml=written),
                 ),
                 start.line + 1,
                 start.column + 1,
@@ -269,15 +299,17 @@ def _after_closed(lines: list[str], tokens: list[Any], line0: int, col0: int) ->
         if last.style == "'" and after.isalpha():
             return (
                 "SIS001",
-                "an apostrophe inside single quotes ends the text; write it twice ('') or"
-                + _quote_hint(line, start.column, "put the whole text in double quotes", " "),
+                tf("finding.SIS001.apostrophe", example=_example(line, start.column, whole=True)),
                 start.line + 1,
                 start.column + 1,
             )
         return (
             "SIS001",
-            f"there is text after the closing quote {last.style}"
-            + _quote_hint(line, start.column, "put the whole text in quotes"),
+            tf(
+                "finding.SIS001.text-after-quote",
+                quote=last.style,
+                example=_example(line, start.column, whole=True),
+            ),
             start.line + 1,
             start.column + 1,
         )
@@ -285,7 +317,7 @@ def _after_closed(lines: list[str], tokens: list[Any], line0: int, col0: int) ->
         char = line[col0 : col0 + 1]
         closer = "]" if name == "FlowSequenceEndToken" else "}"
         if char in ("]", "}"):
-            return ("SIS001", f"an extra `{char}` with nothing to close; remove it", line0 + 1, col0 + 1)
+            return ("SIS001", tf("finding.SIS001.extra-closer", char=char), line0 + 1, col0 + 1)
         opener = None
         depth = 0
         for token in reversed(tokens):
@@ -299,28 +331,38 @@ def _after_closed(lines: list[str], tokens: list[Any], line0: int, col0: int) ->
                     break
         if opener is not None and opener.start_mark.line == line0:
             col = opener.start_mark.column
-            shape = "a list" if closer == "]" else "a mapping"
+            key = (
+                mark("finding.SIS001.text-after-list")
+                if closer == "]"
+                else mark("finding.SIS001.text-after-mapping")
+            )
             return (
                 "SIS001",
-                f"a value that starts with `{'[' if closer == ']' else '{'}` is read as {shape}, and text "
-                f"follows its closing `{closer}`"
-                + _quote_hint(line, col, "if it is text, put the whole text in quotes"),
+                tf(
+                    key,
+                    opener="[" if closer == "]" else "{",
+                    closer=closer,
+                    hint=_quote_hint(line, col, "quote-whole-if-text"),
+                ),
                 line0 + 1,
                 col + 1,
             )
     return None
 
 
-def _special_start(lines: list[str], line0: int, col0: int) -> Explained | None:
+def _special_start(lines: list[str], line0: int, col0: int, how: str = "quote-if-text") -> Explained | None:
     line = lines[line0] if line0 < len(lines) else ""
     char = line[col0 : col0 + 1]
     if char not in _SPECIAL:
         return None
-    return ("SIS001", _SPECIAL[char] + _quote_hint(line, col0), line0 + 1, col0 + 1)
+    return ("SIS001", tf(_SPECIAL[char], char=char, hint=_quote_hint(line, col0, how)), line0 + 1, col0 + 1)
 
 
-def special_value(text: str, line: int, column: int, message: str) -> str:
-    """`message` about an alias, anchor or tag, with how to write it as text when it is a block value."""
+def special_value(text: str, line: int, column: int, message: Said) -> Said:
+    """`message` about an alias, anchor or tag, with how to write it as text when it is a block value.
+
+    The message has a `hint` value, empty until this fills it.
+    """
     lines = _lines(text)
     row = lines[line - 1] if 0 < line <= len(lines) else ""
     rest = _no_comment(row[column - 1 :])
@@ -331,21 +373,17 @@ def special_value(text: str, line: int, column: int, message: str) -> str:
         or (" " not in rest and rest[0] == "&")
     ):
         return message
-    return message + _quote_hint(row, column - 1, "or if it is text, put it in quotes", ", ")
+    hint = _quote_hint(row, column - 1, "or-quote")
+    return (message[0], message[1], (*(p for p in message[2] if p[0] != "hint"), ("hint", hint)))
 
 
 def _tab(lines: list[str], line0: int, col0: int) -> Explained | None:
     line = lines[line0] if line0 < len(lines) else ""
     lead = line[: len(line) - len(line.lstrip(" \t"))]
     if "\t" in lead:
-        return ("SIS001", _TAB, line0 + 1, lead.index("\t") + 1)
+        return ("SIS001", tf("finding.SIS001.tab-indent"), line0 + 1, lead.index("\t") + 1)
     if line[col0 : col0 + 1] == "\t":
-        return (
-            "SIS001",
-            "a tab is used where YAML needs spaces; replace it with spaces",
-            line0 + 1,
-            col0 + 1,
-        )
+        return ("SIS001", tf("finding.SIS001.tab"), line0 + 1, col0 + 1)
     return None
 
 
@@ -358,36 +396,29 @@ def _no_colon_space(lines: list[str], line0: int, col0: int) -> Explained | None
         before = line[:col0].strip()
         return (
             "SIS001",
-            f"a space is missing after ':' in `{key}`; YAML needs a space after a key's colon: "
-            f"{(before + ' ' + fixed).strip()}",
+            tf("finding.SIS001.colon-space", text=key, fixed=(before + " " + fixed).strip()),
             line0 + 1,
             col0 + len(glued.group(1)) + 1,
         )
     if key[:1] in ("'", '"') and ":" not in key:
-        return (
-            "SIS001",
-            "a key in quotes must end on the line where it starts, followed by ':'",
-            line0 + 1,
-            col0 + 1,
-        )
+        return ("SIS001", tf("finding.SIS001.quoted-key"), line0 + 1, col0 + 1)
     if key[:1] in ("&", "*", "!"):
         found = _special_start(lines, line0, col0)
         if found:
             return ("SIS004" if key[0] == "!" else "SIS005", *found[1:])
     if ":" not in key:
-        hint = ""
+        hint: Param = ""
         for above in range(line0 - 1, -1, -1):
             if _significant(lines[above]):
                 if _value_start(lines[above]) is not None and _indent(lines[above]) <= _indent(line):
-                    hint = (
-                        "; if it continues the text of the line above, indent it more than "
-                        f"{_label(lines[above], _content(lines[above]))} or put the whole text in quotes"
+                    hint = tf(
+                        "finding.yaml.hint.continues", above=_label(lines[above], _content(lines[above]))
                     )
                 break
         shown = key if len(key) <= 30 else key[:29] + "…"
         return (
             "SIS001",
-            f"`{shown}` is neither a key with a value nor a list item; write a key as `{shown.split(' ')[0]}: value`{hint}",
+            tf("finding.SIS001.not-a-key", text=shown, key=shown.split(" ")[0], hint=hint),
             line0 + 1,
             col0 + 1,
         )
@@ -400,24 +431,22 @@ def _colon_in_text(lines: list[str], line0: int, col0: int) -> Explained | None:
     if start is None or start > col0 or _KEY.match(line, _content(line)) is None:
         return None
     if _is_flow(line[:col0]):
-        return (
-            "SIS001",
-            "a ':' followed by a space inside a value is read as another key; put the text in quotes",
-            line0 + 1,
-            col0 + 1,
-        )
+        return ("SIS001", tf("finding.SIS001.colon-in-brackets"), line0 + 1, col0 + 1)
     value = _no_comment(line[start:])
     return (
         "SIS001",
-        f"the text `{value if len(value) <= 40 else value[:39] + '…'}` contains ': ', which YAML reads as "
-        "the start of another key" + _quote_hint(line, start, "put the whole text in quotes"),
+        tf(
+            "finding.SIS001.colon-in-text",
+            text=value if len(value) <= 40 else value[:39] + "…",
+            example=_example(line, start, whole=True),
+        ),
         line0 + 1,
         start + 1,
     )
 
 
-def _mark(mark: Any) -> tuple[int, int] | None:
-    return (mark.line, mark.column) if mark is not None else None
+def _mark(where: Any) -> tuple[int, int] | None:
+    return (where.line, where.column) if where is not None else None
 
 
 def explain(
@@ -431,13 +460,9 @@ def explain(
     where = problem_mark or context_mark
     line, column = (where.line + 1, where.column + 1) if where is not None else (1, 1)
     if found is None:
+        # libyaml's own words, in English: the rare case no plain-language reading covers.
         said = problem or context or "invalid YAML"
-        return (
-            "SIS001",
-            f"YAML cannot read the file from here ({said}); check the quotes, colons and indentation",
-            line,
-            column,
-        )
+        return ("SIS001", tf("finding.SIS001.unreadable-here", problem=said), line, column)
     code, message, line, column = found
     return code, message, max(line, 1), max(column, 1)
 
@@ -459,7 +484,7 @@ def _explain(
         upto = _lines(text[:bom])
         return (
             "SIS001",
-            "an invisible byte order mark (U+FEFF) is here, often pasted in from another file; delete it",
+            tf("finding.SIS001.bom-inside"),
             len(upto),
             len(upto[-1]) + 1,
         )
@@ -470,15 +495,14 @@ def _explain(
     if "directive" in problem or "directive" in context or problem == "found incompatible YAML document":
         return (
             "SIS003",
-            "a line that starts with `%` is a YAML directive, which is not allowed; delete the line, "
-            "or if it is text, put it in quotes",
+            tf("finding.SIS003.directive-or-text"),
             line0 + 1,
             _indent(row) + 1,
         )
     if problem == "found unexpected document indicator" and "quoted scalar" in context:
         return (
             "SIS001",
-            f"`{row[:3]}` at the start of a line inside quoted text ends the YAML document; indent the line",
+            tf("finding.SIS001.document-marker-in-quotes", marker=row[:3]),
             line0 + 1,
             1,
         )
@@ -487,10 +511,11 @@ def _explain(
         quote = quote_line[ctx[1] : ctx[1] + 1] or '"'
         value = _no_comment(quote_line[ctx[1] :])
         before = quote_line[: ctx[1]].strip()
-        example = f": {before} {value}{quote}".replace(":  ", ": ") if not _is_flow(before) else ""
+        written = f": {before} {value}{quote}".replace(":  ", ": ")[2:]
+        example = "" if _is_flow(before) else tf("finding.yaml.example", yaml=written)
         return (
             "SIS001",
-            f"the quote {quote} that starts here is never closed; end the text with {quote}{example}",
+            tf("finding.SIS001.unclosed-quote", quote=quote, example=example),
             ctx[0] + 1,
             ctx[1] + 1,
         )
@@ -500,24 +525,18 @@ def _explain(
         "did not find expected hexdecimal number",
     ):
         opening = ctx[1] if ctx is not None and ctx[0] == line0 else None
-        hint = ""
+        escape: Said = tf("finding.SIS001.backslash")
         if opening is not None and not _is_flow(row[:opening]):
             written = _no_comment(row[opening:])
             if written.startswith('"') and written.endswith('"') and "'" not in written:
                 prefix = row[:opening].strip()
-                hint = f", or use single quotes, which have no escapes: {prefix} '{written[1:-1]}'"
-                hint = hint.replace(":  '", ": '")
-        return (
-            "SIS001",
-            "a backslash (\\) inside double quotes starts an escape such as \\n; write \\\\ for a backslash"
-            + hint,
-            line0 + 1,
-            col0 + 1,
-        )
+                single = f"{prefix} '{written[1:-1]}'".replace(":  '", ": '").lstrip(" ")
+                escape = tf("finding.SIS001.backslash-single", yaml=single)
+        return ("SIS001", escape, line0 + 1, col0 + 1)
     if problem == "found an indentation indicator equal to 0":
         return (
             "SIS001",
-            "a block of text cannot be indented by 0 (`|0`); write `|` and indent the text below it",
+            tf("finding.SIS001.indent-zero"),
             line0 + 1,
             col0 + 1,
         )
@@ -526,7 +545,7 @@ def _explain(
         tag_row = lines[tag_at[0]] if tag_at[0] < len(lines) else ""
         return (
             "SIS004",
-            _SPECIAL["!"] + _quote_hint(tag_row, tag_at[1], "remove it, or if it is text, put it in quotes"),
+            tf(_SPECIAL["!"], char="!", hint=_quote_hint(tag_row, tag_at[1], "remove-or-quote")),
             tag_at[0] + 1,
             tag_at[1] + 1,
         )
@@ -538,27 +557,20 @@ def _explain(
         found = _special_start(lines, line0, col0)
         if found:
             return found
-        shown = repr(char)[1:-1] if char else "this character"
-        return ("SIS001", f"a value cannot start with `{shown}`; put the text in quotes", line0 + 1, col0 + 1)
+        if not char:
+            return ("SIS001", tf("finding.SIS001.cannot-start-here"), line0 + 1, col0 + 1)
+        return ("SIS001", tf("finding.SIS001.cannot-start", char=repr(char)[1:-1]), line0 + 1, col0 + 1)
     if "while scanning a block scalar" in context:
-        found = _special_start(lines, *(ctx or (line0, col0)))
+        found = _special_start(lines, *(ctx or (line0, col0)), how="block")
         if found:
-            code, said, line, column = found
-            return (
-                code,
-                said.replace(
-                    "; if it is text", "; write the text on the next lines, indented, or if it is one line"
-                ),
-                line,
-                column,
-            )
+            return found
     if problem == "could not find expected ':'" and ctx is not None:
         found = _no_colon_space(lines, *ctx)
         if found:
             return found
         return (
             "SIS001",
-            "this key is not followed by ':' on its own line; write each key as `key: value` on one line",
+            tf("finding.SIS001.key-without-colon"),
             ctx[0] + 1,
             ctx[1] + 1,
         )
@@ -572,16 +584,14 @@ def _explain(
                 return ("SIS001", over, line0 + 1, _indent(row) + 1)
         return (
             "SIS001",
-            "a ':' followed by a space is read as the start of a key here; if it is part of text, "
-            "put the text in quotes",
+            tf("finding.SIS001.colon-starts-key"),
             line0 + 1,
             col0 + 1,
         )
     if problem == "found unexpected ':'":
         return (
             "SIS001",
-            "a ':' inside brackets must be followed by a space, or be part of text in quotes; "
-            "put the text in quotes",
+            tf("finding.SIS001.colon-without-space-in-brackets"),
             line0 + 1,
             col0 + 1,
         )
@@ -595,14 +605,13 @@ def _explain(
             key = _label(row, _content(row))
             return (
                 "SIS001",
-                f"a list cannot start on the same line as its key: write {key} alone on its line and each "
-                "`- item` on the lines below it, indented by two spaces" + _quote_hint(row, start),
+                tf("finding.SIS001.list-on-key-line", key=key, hint=_quote_hint(row, start)),
                 line0 + 1,
                 col0 + 1,
             )
         return (
             "SIS001",
-            "a list item (`- `) cannot start here; put each `- item` on a line of its own, below its key",
+            tf("finding.SIS001.item-here"),
             line0 + 1,
             col0 + 1,
         )
@@ -634,18 +643,18 @@ def _explain(
             if char == ",":
                 return (
                     "SIS001",
-                    "an extra comma: a value is missing before it; remove the comma",
+                    tf("finding.SIS001.extra-comma"),
                     line0 + 1,
                     col0 + 1,
                 )
-            return ("SIS001", "a value is missing here", line0 + 1, col0 + 1)
+            return ("SIS001", tf("finding.SIS001.value-missing"), line0 + 1, col0 + 1)
         if problem.startswith("did not find expected ','"):
             closer = problem[-2]
             prev = next((i for i in range(line0 - 1, -1, -1) if _significant(lines[i])), None)
             if char == ":" and col0 == _indent(row):
                 return (
                     "SIS001",
-                    "a ':' must be on the same line as its key; move it up to the end of the key",
+                    tf("finding.SIS001.colon-on-next-line"),
                     line0 + 1,
                     col0 + 1,
                 )
@@ -658,28 +667,27 @@ def _explain(
             ):
                 return (
                     "SIS001",
-                    f"a comma is missing at the end of line {prev + 1}: items in brackets are separated "
-                    "by commas",
+                    tf("finding.SIS001.comma-missing-at-end", line=prev + 1),
                     prev + 1,
                     len(lines[prev].rstrip()) + 1,
                 )
             if char == ":":
                 return (
                     "SIS001",
-                    "a ':' inside a list or mapping in brackets is read as a key here; put the text in quotes",
+                    tf("finding.SIS001.colon-read-as-key"),
                     line0 + 1,
                     col0 + 1,
                 )
             return (
                 "SIS001",
-                f"a comma is missing between two items here, or a `{closer}` to close the brackets",
+                tf("finding.SIS001.comma-missing", closer=closer),
                 line0 + 1,
                 col0 + 1,
             )
         if problem == "found unexpected end of stream":
             return (
                 "SIS001",
-                "the file ends in the middle of a value; finish it or remove it",
+                tf("finding.SIS001.ends-in-value"),
                 line0 + 1,
                 col0 + 1,
             )
@@ -701,9 +709,13 @@ def _explain(
                 if _significant(above) and _indent(above) < col0 and above.startswith("- ", _indent(above)):
                     return (
                         "SIS001",
-                        f"wrong indentation: this list item is indented by {_spaces(col0)}, in line with the keys "
-                        f"of the item above; to start a new item, indent it like {_label(above, _indent(above))} "
-                        f"on line {index + 1} ({_spaces(_indent(above))})",
+                        tf(
+                            "finding.SIS001.item-in-line-with-keys",
+                            spaces=_spaces(col0),
+                            above=_label(above, _indent(above)),
+                            line=index + 1,
+                            above_spaces=_spaces(_indent(above)),
+                        ),
                         line0 + 1,
                         col0 + 1,
                     )
@@ -711,9 +723,11 @@ def _explain(
                     break
             return (
                 "SIS001",
-                f"a list item where a key belongs, in line with {_label(anchor, expect_col)} on line "
-                f"{ctx[0] + 1 if ctx else 1}; put the list under a key of its own: `key:` on the line above, "
-                "then the items indented by two spaces",
+                tf(
+                    "finding.SIS001.item-where-key-belongs",
+                    above=_label(anchor, expect_col),
+                    line=ctx[0] + 1 if ctx else 1,
+                ),
                 line0 + 1,
                 col0 + 1,
             )
@@ -721,16 +735,21 @@ def _explain(
             item_col = _content(anchor)
             return (
                 "SIS001",
-                f"wrong indentation: {_label(row, col0)} is in line with the `- ` of the list on line "
-                f"{ctx[0] + 1 if ctx else 1}; if it belongs to that item, indent it like "
-                f"{_label(anchor, item_col)} ({_spaces(item_col)}), or start the line with `- ` for a new item",
+                tf(
+                    "finding.SIS001.in-line-with-dash",
+                    key=_label(row, col0),
+                    line=ctx[0] + 1 if ctx else 1,
+                    item=_label(anchor, item_col),
+                    spaces=_spaces(item_col),
+                ),
                 line0 + 1,
                 col0 + 1,
             )
         return (
             "SIS001",
-            f"a key (`key: value`) is expected here, in line with {_label(anchor, expect_col)} on line "
-            f"{ctx[0] + 1 if ctx else 1}; check the indentation and the quotes on this line",
+            tf(
+                "finding.SIS001.key-expected", above=_label(anchor, expect_col), line=ctx[0] + 1 if ctx else 1
+            ),
             line0 + 1,
             col0 + 1,
         )
@@ -742,7 +761,7 @@ def _explain(
             if lines[index].startswith("%"):
                 return (
                     "SIS003",
-                    "a line that starts with `%` is a YAML directive, which is not allowed; delete the line",
+                    tf("finding.SIS003.directive-line"),
                     index + 1,
                     1,
                 )
@@ -750,57 +769,44 @@ def _explain(
             if lines[index].startswith("...") or (lines[index].startswith("---") and index > 0):
                 return (
                     "SIS001",
-                    f"`{lines[index][:3]}` at the start of a line ends the YAML document; delete it, or if it "
-                    "is part of a text, indent the line",
+                    tf("finding.SIS001.document-marker", marker=lines[index][:3]),
                     index + 1,
                     1,
                 )
         if char in ("]", "}"):
-            return ("SIS001", f"an extra `{char}` with nothing to close; remove it", line0 + 1, col0 + 1)
+            return ("SIS001", tf("finding.SIS001.extra-closer", char=char), line0 + 1, col0 + 1)
         return (
             "SIS001",
-            "the top level of the file must be keys with values (`key: value`); this line follows a value "
-            "that is not one",
+            tf("finding.SIS001.after-top-value"),
             line0 + 1,
             col0 + 1,
         )
     if problem == "did not find expected comment or line break":
         return (
             "SIS001",
-            "unexpected text here, after a complete value; put the whole value in quotes or move the "
-            "text to a line of its own",
+            tf("finding.SIS001.text-after-value"),
             line0 + 1,
             col0 + 1,
         )
     if problem == "did not find expected whitespace or line break":
-        return ("SIS001", "a space is missing here", line0 + 1, col0 + 1)
+        return ("SIS001", tf("finding.SIS001.space-missing"), line0 + 1, col0 + 1)
     return None
 
 
-def number(raw: str, fixed: str) -> str:
+def number(raw: str, fixed: str) -> Said:
     """Message for a number written with a decimal comma or spaces between the thousands."""
     spaced = any(c in raw for c in " \u00a0\u202f")
     if "," in raw:
         head, tail = raw.rsplit(",", 1)
-        how = (
-            "spaces and a decimal comma; write it without spaces and with a point"
-            if spaced
-            else ("a comma; write it with a point")
-        )
-        thousands = (
-            f", or without a separator if the comma separates thousands: {fixed.replace('.', '')}"
-            if len(tail) == 3 and not spaced and len(head.lstrip("-")) <= 3
-            else ""
-        )
-        lead = "a decimal number" if not spaced else "a number"
-        return f"`{raw}` looks like {lead} written with {how}: {fixed}{thousands} (put it in quotes if it is text)"
-    return (
-        f"`{raw}` looks like a number written with spaces between the thousands; write it without them: "
-        f"{fixed} (put it in quotes if it is text)"
-    )
+        if spaced:
+            return tf("finding.SIS103.spaced-decimal-comma", raw=raw, fixed=fixed)
+        if len(tail) == 3 and len(head.lstrip("-")) <= 3:
+            return tf("finding.SIS103.comma-or-thousands", raw=raw, fixed=fixed, whole=fixed.replace(".", ""))
+        return tf("finding.SIS103.decimal-comma", raw=raw, fixed=fixed)
+    return tf("finding.SIS103.spaced-thousands", raw=raw, fixed=fixed)
 
 
-def misread(raw: str, resolve: Callable[[str], object]) -> tuple[object, str, int] | None:
+def misread(raw: str, resolve: Callable[[str], object]) -> tuple[object, Said, int] | None:
     """(value meant, message, offset in `raw`) for a plain scalar that reads as text by mistake."""
     if "#" in raw:
         cut = raw.index("#")
@@ -810,7 +816,7 @@ def misread(raw: str, resolve: Callable[[str], object]) -> tuple[object, str, in
             if meant is not head:
                 return (
                     meant,
-                    f"a comment needs a space before `#`: write `{head} {raw[cut:]}`, not `{raw}`",
+                    tf("finding.SIS103.comment-glued", fixed=f"{head} {raw[cut:]}", raw=raw),
                     cut,
                 )
         return None

@@ -80,47 +80,146 @@ def _ids(path: Path) -> set[str]:
     return set(re.findall(r'\sid="([^"]+)"', path.read_text(encoding="utf-8")))
 
 
+VIEWPORTS = ({"width": 390, "height": 844}, {"width": 1280, "height": 900})
+"""A phone and a desktop: every page is checked at both."""
+
+# Every table wider than the space it has must be inside a region that scrolls sideways and shows
+# that it does (a shadow at the edge: a background image of the region); a table clipped or
+# running off the page without one hides columns from the reader.
+HIDDEN_COLUMNS = """() => {
+  const found = [];
+  const page = document.documentElement.clientWidth;
+  for (const table of document.querySelectorAll('main table')) {
+    const region = table.closest('.table-scroll');
+    const box = table.getBoundingClientRect();
+    const room = region ? region.clientWidth : table.parentElement.clientWidth;
+    if (table.scrollWidth <= room + 1 && box.right <= page + 1) continue;
+    if (!region) { found.push('no scroll region: ' + (table.caption ? table.caption.innerText : '?')); continue; }
+    const style = getComputedStyle(region);
+    if (!['auto', 'scroll'].includes(style.overflowX)) found.push('region does not scroll: ' + region.ariaLabel);
+    if (style.backgroundImage === 'none') found.push('no scroll cue: ' + region.ariaLabel);
+    if (region.getBoundingClientRect().right > page + 1) found.push('region wider than the page: ' + region.ariaLabel);
+  }
+  return found;
+}"""
+
+DUPLICATE_IDS = """() => {
+  const seen = new Map();
+  for (const el of document.querySelectorAll('[id]')) seen.set(el.id, (seen.get(el.id) || 0) + 1);
+  return [...seen].filter(([, n]) => n > 1).map(([id]) => id);
+}"""
+
+
 def test_every_page_is_accessible_and_its_links_resolve(site: Path, server: str, browser: object) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
-    context = browser.new_context()  # type: ignore[attr-defined]
-    page = context.new_page()
-    blocked: list[str] = []
-    page.on(
-        "console", lambda msg: blocked.append(msg.text) if "Content Security Policy" in msg.text else None
-    )
     problems: list[str] = []
+    blocked: list[str] = []
     pages = _pages(site)
     assert len(pages) > 20
-    for rel in pages:
-        response = page.goto(server + rel)
-        assert response is not None and response.ok, rel
-        # The stylesheet applied under the page's own Content-Security-Policy.
-        position = page.evaluate("getComputedStyle(document.querySelector('body')).lineHeight")
-        assert position != "normal", f"{rel}: the stylesheet did not load"
-        results = axe.run(
-            page, options={"runOnly": {"type": "tag", "values": WCAG_AA}, "resultTypes": ["violations"]}
+    for viewport in VIEWPORTS:
+        width = viewport["width"]
+        context = browser.new_context(viewport=viewport)  # type: ignore[attr-defined]
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda msg: blocked.append(msg.text) if "Content Security Policy" in msg.text else None,
         )
-        for violation in results.response["violations"]:
-            targets = [" ".join(node["target"]) for node in violation["nodes"]][:3]
-            problems.append(f"{rel}: {violation['id']}: {violation['help']} at {targets}")
-        for href in page.eval_on_selector_all(
-            "a[href], link[href]", "els => els.map(e => e.getAttribute('href'))"
-        ):
-            url = urlsplit(urljoin(server + rel, href))
-            if f"{url.scheme}://{url.netloc}/" != server:
+        for rel in pages:
+            response = page.goto(server + rel)
+            assert response is not None and response.ok, rel
+            # The stylesheet applied under the page's own Content-Security-Policy.
+            position = page.evaluate("getComputedStyle(document.querySelector('body')).lineHeight")
+            assert position != "normal", f"{rel}: the stylesheet did not load"
+            results = axe.run(
+                page, options={"runOnly": {"type": "tag", "values": WCAG_AA}, "resultTypes": ["violations"]}
+            )
+            for violation in results.response["violations"]:
+                targets = [" ".join(node["target"]) for node in violation["nodes"]][:3]
+                problems.append(f"{rel} at {width} px: {violation['id']}: {violation['help']} at {targets}")
+            problems += [f"{rel} at {width} px: {found}" for found in page.evaluate(HIDDEN_COLUMNS)]
+            problems += [f"{rel}: id {found} used twice" for found in page.evaluate(DUPLICATE_IDS)]
+            if width != VIEWPORTS[-1]["width"]:
                 continue
-            target = site / unquote(url.path.lstrip("/"))
-            if target.is_dir():
-                target = target / "index.html"
-            if not target.is_file():
-                problems.append(f"{rel}: broken link {href}")
-            elif url.fragment and target.suffix == ".html" and url.fragment not in _ids(target):
-                problems.append(f"{rel}: link {href} names a missing anchor")
-    context.close()
+            for href in page.eval_on_selector_all(
+                "a[href], link[href]", "els => els.map(e => e.getAttribute('href'))"
+            ):
+                url = urlsplit(urljoin(server + rel, href))
+                if f"{url.scheme}://{url.netloc}/" != server:
+                    continue
+                target = site / unquote(url.path.lstrip("/"))
+                if target.is_dir():
+                    target = target / "index.html"
+                if not target.is_file():
+                    problems.append(f"{rel}: broken link {href}")
+                elif url.fragment and target.suffix == ".html" and url.fragment not in _ids(target):
+                    problems.append(f"{rel}: link {href} names a missing anchor")
+        context.close()
     assert not blocked, blocked[:5]
     assert not problems, "\n".join(problems[:40])
+
+
+@pytest.fixture(scope="module")
+def monitoring() -> dict[str, object]:
+    """What `sisturva status --format json` says of the example strategy."""
+    import contextlib
+    import io
+    import json
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["status", "-C", str(EXAMPLE), "--format", "json"]) == 0
+    found: dict[str, object] = json.loads(out.getvalue())
+    return found
+
+
+def test_front_page_counts_equal_those_of_status(
+    site: Path, server: str, browser: object, monitoring: dict[str, object]
+) -> None:
+    counts = monitoring["counts"]
+    assert isinstance(counts, dict) and sum(counts.values()) > 0
+    context = browser.new_context(viewport=VIEWPORTS[0])  # type: ignore[attr-defined]
+    page = context.new_page()
+    for lang in ("fi", "sv", "en"):
+        page.goto(f"{server}{lang}/index.html")
+        summary = page.locator("section.summary")
+        assert summary.is_visible()
+        shown = {
+            item.get_attribute("data-verdict"): int(item.locator(".count").inner_text())
+            for item in summary.locator("li[data-verdict]").all()
+        }
+        assert shown == counts, lang
+        # In ten seconds: the summary and the first priority within the first two screens of a phone.
+        first = page.locator("ol.priorities > li").first
+        assert first.bounding_box()["y"] < 2 * VIEWPORTS[0]["height"], lang
+        assert summary.bounding_box()["y"] < first.bounding_box()["y"]
+    context.close()
+
+
+def test_a_stale_indicator_gives_no_green_verdict_on_the_site(
+    site: Path, server: str, browser: object, monitoring: dict[str, object]
+) -> None:
+    priorities = monitoring["priorities"]
+    assert isinstance(priorities, list)
+    stale = [(p["id"], g["id"]) for p in priorities for g in p["goals"] if g["stale"]]
+    assert stale, "the example has a stale indicator (palokuolemat)"
+    context = browser.new_context()  # type: ignore[attr-defined]
+    page = context.new_page()
+    for lang in ("fi", "sv", "en"):
+        page.goto(f"{server}{lang}/index.html")
+        for priority, goal in stale:
+            link = page.locator(f'a[href="priorities/{priority}.html#goal-{goal}"]')
+            badge = link.locator("xpath=following-sibling::span[contains(@class, 'badge')]")
+            assert badge.get_attribute("class") == "badge badge-no-data", (lang, goal)
+        page.goto(f"{server}{lang}/priorities/{stale[0][0]}.html")
+        verdict = page.locator(f"#goal-{stale[0][1]} .badge").first
+        assert verdict.get_attribute("class") == "badge badge-no-data"
+        assert page.locator(f"#goal-{stale[0][1]} .stale").is_visible()
+    page.goto(f"{server}fi/priorities/p5.html")
+    assert "Ei ajantasaista tietoa" in page.locator("#goal-p5-g3").inner_text()
+    assert "vuodelta 2019" in page.locator("#goal-p5-g3").inner_text()
+    context.close()
 
 
 def _text(value: object, lang: str) -> str:

@@ -141,7 +141,9 @@ def unified_diff(old: bytes | None, new: bytes, shown: str) -> str:
     before = (old or b"").decode("utf-8", "replace").splitlines(keepends=True)
     after = new.decode("utf-8", "replace").splitlines(keepends=True)
     path = shown.lstrip("/")  # an absolute path as git shows one: `a/tmp/x`, not `a//tmp/x`
-    lines = list(difflib.unified_diff(before, after, "/dev/null" if old is None else f"a/{path}", f"b/{path}"))
+    lines = list(
+        difflib.unified_diff(before, after, "/dev/null" if old is None else f"a/{path}", f"b/{path}")
+    )
     # A last line without a newline would run into the next header.
     return "".join(
         line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines

@@ -35,8 +35,17 @@ def run(
     strict: bool,
     use_cache: bool,
     color: bool,
+    out: str | None = None,
 ) -> Outcome:
     """Align the work tree at `path` and present it in `fmt`; exit 1 on errors (warnings under `strict`)."""
+    if fmt == "xlsx" or out is not None:
+        from ..spreadsheet.reports import workbook_target
+
+        workbook_target(fmt, out)
+        # A workbook is written, not printed: never answered from the cache of printed reports.
+        root = find_root(path)
+        files = read_tree(root, absolute=bool(path) and os.path.isabs(str(path)))
+        return _compute(root, files, Asked(fmt, lang, organisation, year, strict, False), use_cache, out)
     if fmt not in FORMAT_NAMES:
         raise UsageError(f"unknown format '{fmt}'; use one of {', '.join(FORMAT_NAMES)}")
     root = find_root(path)
@@ -88,7 +97,9 @@ class Asked:
     color: bool
 
 
-def _compute(root: Path, files: list[SourceFile], asked: Asked, use_cache: bool) -> Outcome:
+def _compute(
+    root: Path, files: list[SourceFile], asked: Asked, use_cache: bool, out: str | None = None
+) -> Outcome:
     from ..align import Scoped, align
     from ..reports.align import FORMATS
     from ..repository import added_order, bulk, parse_sources
@@ -125,7 +136,12 @@ def _compute(root: Path, files: list[SourceFile], asked: Asked, use_cache: bool)
             f"sisturva: note: validation found {errors} {noun}; the figures leave out what failed "
             "to validate (run `sisturva validate`)\n"
         )
-    report = FORMATS[asked.fmt](alignment, asked.lang, asked.color)
+    if out is not None:
+        from ..spreadsheet.reports import align_workbook, write_workbook
+
+        report = write_workbook(out, align_workbook(alignment, asked.lang))
+    else:
+        report = FORMATS[asked.fmt](alignment, asked.lang, asked.color)
     return Outcome(report, exit_code(alignment.findings), note)
 
 

@@ -24,8 +24,11 @@ if TYPE_CHECKING:
     from ..publish.reuse import Digests, Kept, Memo
     from ..repository import Loaded
     from ..standing import Standing
+    from ..status import Status
 
-FORMATS = ("site", "markdown", "data", "all")
+FORMATS = ("site", "markdown", "data", "pdf", "all")
+ALL = {"site", "markdown", "data"}
+"""What `all` renders: the PDF is asked for by name, as it needs Chromium installed."""
 MARKER = ".sisturva-render"
 """A file in every rendered folder: only such a folder (or an empty one) is ever replaced."""
 
@@ -48,13 +51,13 @@ def languages(given: str | None, declared: list[str]) -> list[str]:
 
 
 def formats(given: str) -> set[str]:
-    """The parts to render from `site,markdown,data` or `all`."""
+    """The parts to render from `site,markdown,data,pdf` or `all` (all but the PDF)."""
     parts = {part.strip() for part in given.split(",") if part.strip()}
     unknown = parts - set(FORMATS)
     if unknown or not parts:
         named = ", ".join(sorted(unknown)) or "(none)"
         raise UsageError(f"--format: unknown format {named}; choose from {', '.join(FORMATS)}")
-    return {"site", "markdown", "data"} if "all" in parts else parts
+    return (ALL | parts) - {"all"} if "all" in parts else parts
 
 
 def _check_out(out: Path, root: Path) -> None:
@@ -107,16 +110,21 @@ def _document(
 
 
 def _data(
-    strategy: Strategy, digests: Digests | None, root: Path, unapproved: int, standing: Standing
+    strategy: Strategy,
+    digests: Digests | None,
+    root: Path,
+    unapproved: int,
+    standing: Standing,
+    picture: Status | None,
 ) -> dict[str, bytes]:
     from ..publish.opendata import open_data
 
     if digests is None:
-        return open_data(strategy, None, unapproved, standing)
+        return open_data(strategy, None, unapproved, standing, picture=picture)
     from ..publish.reuse import Parts
 
     parts = Parts.open(root, "data", digests)
-    data = open_data(strategy, parts, unapproved, standing)
+    data = open_data(strategy, parts, unapproved, standing, picture=picture)
     parts.save(root, "data")
     return data
 
@@ -130,12 +138,13 @@ def _published(
     root: Path,
     unapproved: int,
     standing: Standing,
+    status: Status | None = None,
 ) -> bytes:
     """What is made beside the site, pickled: the documents and, with `data`, the open data files.
 
     `documents` names each language's document file; data files are named under `data/`.
     `unapproved`: the number of errors published with `--allow-errors` (0: none). `standing`:
-    the version rendered, which every part names.
+    the version rendered, which every part names. `status`: the monitoring picture, when drawn.
     """
     made: dict[str, bytes] = {}
     if documents:
@@ -143,9 +152,52 @@ def _published(
         for code, name in documents.items():
             made[name] = _document(strategy, code, verdicts, digests, root, unapproved, standing)
     if data:
-        found = _data(strategy, digests, root, unapproved, standing)
+        found = _data(strategy, digests, root, unapproved, standing, status)
         made.update((f"data/{name}", content) for name, content in found.items())
     return pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _pdfs(
+    strategy: Strategy,
+    langs: list[str],
+    files: Mapping[str, bytes],
+    picture: Callable[[], Any],
+    memo: Memo | None,
+    whole: str,
+    unapproved: int,
+    when: str,
+    standing: Standing,
+) -> dict[str, bytes]:
+    """Each language's document as a PDF, printed by Chromium; kept from the last render when nothing changed."""
+    from ..publish import pdf
+    from ..publish.markdown import verdicts
+    from ..publish.messages import localized, t
+
+    made: dict[str, bytes] = {}
+    known: Verdicts | None = None
+    # The layout is part of the key, and so is the day when the strategy is not in git: its date is today's.
+    look = pdf.layout_digest()
+    day = "" if standing.date else f":day {datetime.date.today()}"
+    for code in langs:
+        name = f"strategy.{code}.pdf"
+        key = f"{whole}:pdf:{code}:unapproved {unapproved}:{when}:{look}{day}"
+        if memo is not None:
+            found = memo.reuse(key, name)
+            if found is not None:
+                made[name] = found
+                continue
+        text = files.get(f"strategy.{code}.md")
+        if text is None:
+            known = known or verdicts(strategy, picture())
+            text = _document(strategy, code, known, None, Path(), unapproved, standing)
+        doc = strategy.strategy
+        title = (
+            localized(doc.name, code, strategy.settings.languages[0])[0] if doc else t("doc.priorities", code)
+        )
+        made[name] = pdf.document_pdf(text.decode("utf-8"), pdf.page_of(title, standing, code), name)
+        if memo is not None:
+            memo.remember(key, made[name])
+    return made
 
 
 def _digests(loaded: Loaded, memo: Memo | None, known: Digests | None) -> Digests | None:
@@ -169,6 +221,10 @@ def run(
     from ..repository import frozen, load
 
     parts = formats(fmt)
+    if "pdf" in parts:
+        from ..publish.pdf import chromium
+
+        chromium()  # refused (exit 2) before any work when Chromium is not installed
     loaded = load(path, use_cache)
     with frozen():
         return _render(loaded, out, lang, parts, use_cache, allow_errors)
@@ -230,6 +286,10 @@ def _render(
                     files[name] = found
                     continue
             to_write[code] = name
+    # What the site's footer offers for download: each language's document, and its PDF as `LANG.pdf`.
+    listed = dict(documents)
+    if "pdf" in parts:
+        listed.update((f"{code}.pdf", f"strategy.{code}.pdf") for code in langs)
     data: dict[str, bytes] | None = None
     if "data" in parts and memo is not None:
         keys["data/"] = f"{whole}:data:unapproved {unapproved}:{when}"
@@ -245,7 +305,16 @@ def _render(
         known = verdicts(strategy, picture()) if to_write else None
         digests = _digests(loaded, memo, digests)
         work = functools.partial(
-            _published, strategy, to_write, known, make_data, digests, loaded.root, unapproved, standing
+            _published,
+            strategy,
+            to_write,
+            known,
+            make_data,
+            digests,
+            loaded.root,
+            unapproved,
+            standing,
+            picture() if make_data else None,  # the verdicts of the open data are the site's
         )
         pending = site.in_background(work, len(strategy.commitment_owner) >= PARALLEL_COMMITMENTS)
     page_env: tuple[jinja2.Environment, dict[str, Any]] | None = None
@@ -263,7 +332,7 @@ def _render(
             from ..publish.reuse import site_key
 
             keys["site"] = site_key(
-                whole, folder, langs, documents, "data" in parts, changes, (versions, when), unapproved
+                whole, folder, langs, listed, "data" in parts, changes, (versions, when), unapproved
             )
             reused = memo.reuse_all(keys["site"], "")
             if reused is not None:
@@ -278,9 +347,10 @@ def _render(
                 changes=changes,
                 versions=versions,
                 standing=standing,
-                documents=documents,
+                documents=listed,
                 data="data" in parts,
                 unapproved=unapproved,
+                history=site.history(loaded.root, strategy.settings.release_prefix, standing, use_cache),
             )
             common = site.common(strategy, langs, extras)
             kept: Kept | None = None
@@ -305,11 +375,13 @@ def _render(
     if data is not None:
         files.update((f"data/{k}", v) for k, v in data.items())
         if page_env is not None:
-            site_files.update(site.render_data_pages(strategy, langs, *page_env, list(data)))
+            site_files.update(site.render_data_pages(strategy, langs, *page_env, data))
     if page_env is not None:
         files.update(site_files)
         if memo is not None:
             memo.remember_all(keys["site"], site_files)
+    if "pdf" in parts:
+        files.update(_pdfs(strategy, langs, files, picture, memo, whole, unapproved, when, standing))
     files[MARKER] = b"This folder is written by `sisturva render` and replaced as a whole on each run.\n"
 
     done = publish(out_path, files, memo.unchanged(files) if memo is not None else ())

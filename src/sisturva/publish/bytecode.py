@@ -31,7 +31,7 @@ def salt(env: jinja2.Environment, lang: str, default: str) -> str:
     operators differently, so a sandboxed template never runs code compiled for the plain one.
     """
     from .. import catalogue
-    from .reuse import library_versions
+    from .stamps import library_versions
 
     digest = hashlib.sha256()
     for part in (

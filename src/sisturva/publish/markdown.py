@@ -2,25 +2,38 @@
 
 from __future__ import annotations
 
+import datetime
 import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from ..locale import format_date, format_money, format_number
+from ..locale import format_date, format_money, format_number, in_language, with_unit
 from ..models import Budget, Commitment, Goal, Indicator, Level, Measure, SourceRef, Text
 from ..safetext import markdown
 from ..standing import UNKNOWN, Standing
 from ..strategy import Strategy
-from .messages import LANGUAGE_NAMES, localized, t, tn
+from .messages import localized, t, tn
 from .reuse import Parts
 
 if TYPE_CHECKING:
-    from ..status import Status
+    from ..status import Point, Status
 
-Verdicts = dict[str, tuple[str, str | None]]
-"""A goal's verdict and the reason it has none, by goal id."""
+
+class Judgement(NamedTuple):
+    """What the document says of a goal's indicator: the verdict, why there is none, and staleness."""
+
+    verdict: str
+    reason: str | None
+    stale: bool = False
+    """The latest value is too old to judge by: "no current data", with `latest` and `due`."""
+    latest: Point | None = None
+    due: int | None = None
+
+
+Verdicts = dict[str, Judgement]
+"""Each goal's judgement by goal id (its `repr` is part of the key of the goal's kept part)."""
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -69,10 +82,14 @@ class _Writer:
             self.parts.current[key] = tuple(self.out[start:])
 
     def tx(self, text: Text | None, paragraphs: bool = False, mark: bool = True) -> str:
+        """Record text in the document's language; text shown in another is marked `*(in Finnish)*`.
+
+        `mark=False` for what is shown as it is written in any language: names, units, abbreviations.
+        """
         value, shown = localized(text, self.lang, self.default)
         body = block(value) if paragraphs else inline(value)
         if mark and shown != self.lang and value:
-            body += f" *({t('doc.fallback', self.lang, language=LANGUAGE_NAMES[shown])})*"
+            body += f" *({in_language(shown, self.lang)})*"
         return body
 
     def t(self, key: str, **values: object) -> str:
@@ -92,8 +109,13 @@ class _Writer:
             self.out.extend([self.tx(text, paragraphs=True), ""])
 
     def org(self, org_id: str) -> str:
+        # An organisation's name is a name: shown as written, in whichever language it is.
         record = self.s.organisations.get(org_id)
-        return self.tx(record.name) if record is not None else inline(org_id)
+        return self.tx(record.name, mark=False) if record is not None else inline(org_id)
+
+    def value(self, value: Decimal | int, unit: str = "") -> str:
+        """A number with its unit as the document's language writes it (`91,5 %`, `91.5%`)."""
+        return with_unit(number(value, self.lang), unit, self.lang)
 
     def orgs(self, org_ids: Iterable[str]) -> str:
         return ", ".join(self.org(o) for o in org_ids)
@@ -123,6 +145,40 @@ class _Writer:
         if self.unapproved:
             self.line(f"**{self.t('unapproved.notice')}**", "")
 
+    def version(self, standing: Standing) -> None:
+        """In the title block: which version this is (approved or not), its commit and "data as of" date.
+
+        Nothing when the strategy is not in git: there is no version to name.
+        """
+        if standing.commit is None:
+            return
+        release = standing.release
+        if release is None:
+            said = self.t("doc.version.none")
+        elif standing.approved:
+            said = self.t(
+                "doc.version.approved", version=inline(release.version), date=self.date(release.date)
+            )
+        else:
+            said = self.tn("doc.version.since", standing.since, version=inline(release.version))
+        facts = [said]
+        if standing.dirty:
+            facts.append(self.t("doc.version.dirty"))
+        facts.append(self.t("doc.version.commit", commit=inline(standing.commit[:7])))
+        line = ", ".join(facts)
+        if standing.date is not None:
+            line += " · " + self.t("doc.version.as_of", date=self.date(standing.date))
+        self.line(f"*{line}*", "")
+        if release is not None and release.decision.strip():
+            # The decision as the cooperation group recorded it, in its own words and languages.
+            label = self.t("doc.version.decision", version=inline(release.version))
+            self.line(
+                f"{label}: {' '.join(inline(x) for x in release.decision.splitlines() if x.strip())}", ""
+            )
+
+    def date(self, value: datetime.date) -> str:
+        return format_date(value, self.lang)
+
     def example(self, flag: bool) -> str:
         return f" *({self.t('doc.example')})*" if flag else ""
 
@@ -147,13 +203,16 @@ def _level(w: _Writer, level: Level) -> None:
         w.line("")
 
 
-def _front(w: _Writer) -> None:
+def _front(w: _Writer, standing: Standing) -> None:
+    # The title block is never a kept part: the version it names changes with every commit.
     doc = w.s.strategy
     if doc is None:
         w.heading(1, w.t("doc.priorities"))
+        w.version(standing)
         w.unapproved_notice()
         return
     w.heading(1, w.tx(doc.name))
+    w.version(standing)
     w.line(f"*{w.t('doc.generated')}*", "")
     w.unapproved_notice()
     w.heading(2, w.t("doc.mission"))
@@ -172,10 +231,27 @@ def _front(w: _Writer) -> None:
         w.line(f"{w.t('doc.source')}: {w.source(doc.source)}", "")
 
 
-def _measure(w: _Writer, measure: Measure | None, unit: str) -> str:
+def _measure(w: _Writer, measure: Measure | Point | None, unit: str) -> str:
     if measure is None:
         return ""
-    return f"{number(measure.value, w.lang)}{unit} ({measure.year})"
+    return f"{w.value(measure.value, unit)} ({measure.year})"
+
+
+def _verdict(w: _Writer, judged: Judgement, unit: str) -> list[str]:
+    """The verdict item, and for a stale indicator "no current data" with the last value and the warning."""
+    if judged.stale:
+        said = w.t("verdict.no-current-data")
+        if judged.latest is not None:
+            last = w.value(judged.latest.value, unit)
+            said += f" ({w.t('verdict.last-known', value=last, year=judged.latest.year)})"
+        if judged.reason not in (None, "stale"):
+            said += f"; {w.t('reason.' + str(judged.reason))}"
+        items = [f"{w.t('verdict')}: {said}"]
+        if judged.due is not None:
+            items.append(f"⚠ {w.t('stale')}: {w.t('stale.since', year=judged.due)}")
+        return items
+    because = f" ({w.t('reason.' + judged.reason)})" if judged.reason else ""
+    return [f"{w.t('verdict')}: {w.t('verdict.' + judged.verdict)}{because}"]
 
 
 def _goal(
@@ -184,7 +260,7 @@ def _goal(
     w.heading(5, w.tx(goal.title) + w.example(goal.example))
     indicator = w.s.indicators.get(goal.indicator) if goal.indicator else None
     # A unit is mostly a symbol (%, €): shown as written, without a language marker.
-    unit = "\u00a0" + w.tx(indicator.unit, mark=False) if indicator is not None else ""
+    unit = w.tx(indicator.unit, mark=False) if indicator is not None else ""
     items = [f"{w.t('doc.status')}: {w.t('goal.' + goal.status)}"]
     if goal.indicator:
         items.append(
@@ -196,9 +272,7 @@ def _goal(
         items.append(f"{w.t('doc.target')}: {_measure(w, goal.target, unit)}")
     if goal.due:
         items.append(f"{w.t('doc.due')}: {format_date(goal.due, w.lang)}")
-    found, reason = verdicts.get(goal.id, ("no-data", None))
-    because = f" ({w.t('reason.' + reason)})" if reason else ""
-    items.append(f"{w.t('verdict')}: {w.t('verdict.' + found)}{because}")
+    items.extend(_verdict(w, verdicts.get(goal.id, Judgement("no-data", None)), unit))
     if goal.source is not None:
         items.append(f"{w.t('doc.source')}: {w.source(goal.source)}")
     w.line(*(f"- {item}" for item in items), "")
@@ -206,22 +280,23 @@ def _goal(
     if commitments:
         w.line(f"{w.t('doc.commitments')}:", "")
         for org, c in commitments:
-            state = f"{w.t('commitment.' + c.status)}, {c.progress}\u00a0%"
+            state = f"{w.t('commitment.' + c.status)}, {w.value(c.progress, '%')}"
             w.line(f"- {w.org(org)}: {w.tx(c.action)} ({state}){w.example(c.example)}")
         w.line("")
 
 
 def verdicts(strategy: Strategy, picture: Status | None = None) -> Verdicts:
-    """Every goal's verdict as the document shows it, the same in every language.
+    """Every goal's judgement as the document shows it, the same in every language.
 
-    `picture`: the strategy's monitoring picture in any reference year, when already drawn. Verdicts
-    do not depend on the year (only staleness does, which a document leaves out).
+    `picture`: the strategy's monitoring picture, when already drawn (as `render` draws it for the
+    site too); otherwise drawn for this year, as `sisturva status` and the site draw it, since a
+    value too old to judge by this year gives no verdict.
     """
     if picture is None:
         from ..status import status
 
-        picture = status(strategy, strategy.settings.planning_years.start)
-    return {g.goal: (g.verdict, g.reason) for g in picture.goals()}
+        picture = status(strategy, datetime.date.today().year)
+    return {g.goal: Judgement(g.verdict, g.reason, g.stale, g.latest, g.due) for g in picture.goals()}
 
 
 def _goal_reads(
@@ -360,7 +435,7 @@ def _organisation_commitments(w: _Writer, org: str, items: Sequence[Commitment])
         person_years = sum((r.person_years for r in c.resources), Decimal(0))
         resources = [format_money(euros, w.lang)] if euros else []
         if person_years:
-            resources.append(f"{number(person_years, w.lang)}\u00a0{w.t('doc.person_years')}")
+            resources.append(w.value(person_years, w.t("doc.person_years")))
         goals = [w.tx(w.s.goals[g].title) if g in w.s.goals else inline(g) for g in dict.fromkeys(c.goals)]
         rows.append(
             [
@@ -368,7 +443,7 @@ def _organisation_commitments(w: _Writer, org: str, items: Sequence[Commitment])
                 "; ".join(goals),
                 w.period(c.period.start, c.period.end),
                 w.t("commitment." + c.status),
-                f"{c.progress}\u00a0%",
+                w.value(c.progress, "%"),
                 ", ".join(resources),
                 "; ".join(
                     w.budget_line(budget, line) for line in dict.fromkeys(r.budget_line for r in c.resources)
@@ -395,7 +470,9 @@ def _organisations(w: _Writer) -> None:
     w.heading(2, w.t("doc.organisations"))
     rows = []
     for o in sorted(w.s.organisations.values(), key=lambda o: o.id):
-        name = w.tx(o.name) + (f" ({w.tx(o.short_name)})" if o.short_name is not None else "")
+        # Names and abbreviations are shown as written: no language marker.
+        short = f" ({w.tx(o.short_name, mark=False)})" if o.short_name is not None else ""
+        name = w.tx(o.name, mark=False) + short
         rows.append([name, w.t("kind." + o.kind), inline(o.website) if o.website else ""])
     w.table([w.t("doc.organisation"), w.t("doc.kind"), w.t("doc.website")], rows)
 
@@ -451,15 +528,16 @@ def document(
     unapproved: int = 0,
     standing: Standing = UNKNOWN,
 ) -> str:
-    """The whole strategy in `lang` as one Markdown document; text missing in `lang` is marked with the language shown.
+    """The whole strategy in `lang` as one Markdown document; text missing in `lang` is marked `(in Finnish)`.
 
     `known`: the `verdicts` of `strategy`, when already worked out for another language. `parts`:
     the parts of the last render, taken as they are where nothing they show has changed (the
-    title block, which says whether the data is `unapproved`, is never among them).
-    `unapproved`: the errors of data published anyway; the title block says it is not approved.
+    title block, which names the version and says whether the data is `unapproved`, is never
+    among them). `unapproved`: the errors of data published anyway; the title block says it is
+    not approved. `standing`: the version rendered, named in the title block.
     """
     w = _Writer(strategy, lang, parts, unapproved)
-    _front(w)
+    _front(w, standing)
     _priorities(w, verdicts(strategy) if known is None else known)
     _phenomena(w)
     if strategy.indicators:
@@ -474,4 +552,4 @@ def document(
     return "\n".join(w.out) + "\n"
 
 
-__all__ = ["block", "document", "inline", "verdicts"]
+__all__ = ["Judgement", "Verdicts", "block", "document", "inline", "verdicts"]

@@ -24,6 +24,7 @@ from ..cache import (
 from ..models import Budget, Commitment
 from ..sources import SourceFile
 from ..strategy import Strategy
+from .stamps import library_versions
 
 
 def fingerprint(value: object) -> bytes:
@@ -86,13 +87,6 @@ def site_key(
         f"unapproved {unapproved}",
         datetime.date.today().isoformat(),
     )
-
-
-def library_versions() -> tuple[str, ...]:
-    """The versions of the libraries that decide how a page is written."""
-    from importlib.metadata import version
-
-    return tuple(f"{name} {version(name)}" for name in ("jinja2", "markupsafe", "babel"))
 
 
 def templates_digest(folder: Path) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from ..locale import format_money, format_number
+from ..locale import format_money, format_number, in_language, with_unit
 from ..models import Measure, Text
 from ..publish.messages import localized, t, tn
 from ..safetext import inert_lines, terminal, to_json
@@ -34,16 +34,6 @@ def sparkline(points: Sequence[Point]) -> str:
     return BREAK.join(parts)
 
 
-def _places(*values: Decimal | None) -> int:
-    """Decimals to show for a computed value: one more than the data it comes from has."""
-    given = [0]
-    for value in values:
-        exponent = value.as_tuple().exponent if value is not None else 0
-        if isinstance(exponent, int):
-            given.append(-exponent)
-    return max(given) + 1
-
-
 class _Words:
     """Text helpers for one language and strategy."""
 
@@ -54,11 +44,16 @@ class _Words:
         self.plain = plain
         """Text for a terminal (record text escaped as it is written in) rather than for Markdown."""
 
-    def tx(self, text: Text | None) -> str:
+    def tx(self, text: Text | None, mark: bool = True) -> str:
+        """Record text in the report's language, marked when shown in another; `mark=False` for names."""
         value, shown = localized(text, self.lang, self.default)
         # Escaped for the terminal here; the Markdown report escapes the whole cell instead.
         value = terminal(value) if self.plain else value
-        return value if shown == self.lang else f"{value} [{shown}]"
+        return (
+            value
+            if shown == self.lang or not mark or not value
+            else f"{value} ({in_language(shown, self.lang)})"
+        )
 
     def t(self, key: str, **values: object) -> str:
         return t(key, self.lang, **values)
@@ -68,29 +63,42 @@ class _Words:
         return t(prefix + value, self.lang)
 
     def unit(self, indicator: str | None) -> str:
+        """The indicator's unit as written (a symbol or a word: never marked as another language's)."""
         record = self.s.indicators.get(indicator) if indicator else None
         if record is None:
             return ""
         unit = localized(record.unit, self.lang, self.default)[0]
-        return "\u00a0" + (terminal(unit) if self.plain else unit)
+        return terminal(unit) if self.plain else unit
 
     def value(self, value: Decimal | None, unit: str, digits: int | None = None) -> str:
-        return "" if value is None else format_number(value, self.lang, digits) + unit
+        return "" if value is None else with_unit(format_number(value, self.lang, digits), unit, self.lang)
 
     def measure(self, measure: Measure | Point | None, unit: str) -> str:
         return "" if measure is None else f"{self.value(measure.value, unit)} ({measure.year})"
 
     def expected(self, goal: GoalStatus, unit: str) -> str:
-        if goal.expected is None:
+        """The value expected in the latest value's year, with that year: never an unlabelled "now"."""
+        # Rounded by `status.rounded` as the data is written: the value, not its computation.
+        if goal.expected is None or goal.latest is None:
             return ""
-        places = _places(
-            goal.baseline.value if goal.baseline else None, goal.target.value if goal.target else None
-        )
-        return self.value(goal.expected.quantize(Decimal(1).scaleb(-places)), unit)
+        return f"{self.value(goal.expected, unit)} ({goal.latest.year})"
 
     def verdict(self, goal: GoalStatus) -> str:
+        """The verdict in words; for a stale indicator "no current data" with its last value and year."""
+        if goal.stale:
+            # Never a verdict on old data: the reader sees what was last known and when.
+            text = self.t("verdict.no-current-data")
+            if goal.latest is not None:
+                last = self.value(goal.latest.value, self.unit(goal.indicator))
+                text += f" ({self.t('verdict.last-known', value=last, year=goal.latest.year)})"
+            if goal.reason not in (None, "stale"):
+                text += f"; {self.of('reason.', str(goal.reason))}"
+            return text
         word = self.of("verdict.", goal.verdict)
         return f"{word} ({self.of('reason.', goal.reason)})" if goal.reason else word
+
+    def suspect(self, n: int) -> str:
+        return tn("count.suspect", self.lang, n)
 
     def goal_status(self, goal: GoalStatus) -> str:
         """The status the goal's owners set, when it is not simply active."""
@@ -100,7 +108,7 @@ class _Words:
         return f"{self.t('stale')}: {self.t('stale.since', year=goal_or_due.due)}"
 
     def percent(self, value: Decimal | None) -> str:
-        return "–" if value is None else format_number(value, self.lang, 0) + "\u00a0%"
+        return "–" if value is None else with_unit(format_number(value, self.lang, 0), "%", self.lang)
 
     def progress(self, p: Progress) -> str:
         count = tn("count.commitments", self.lang, p.commitments)
@@ -127,7 +135,17 @@ class _Words:
             none=c["no-data"],
         )
         stale = sum(1 for i in status.indicators if i.stale)
-        return text + (f"; {self.t('status.stale_count', n=stale)}" if stale else "")
+        if stale:
+            text += f"; {self.t('status.stale_count', n=stale)}"
+        suspect = sum(status.suspect_by_org.values())
+        return text + (f"; {self.suspect(suspect)}" if suspect else "")
+
+    def organisation(self, org_id: str) -> str:
+        """An organisation by its name as written (a name carries no language marker), its id after it."""
+        record = self.s.organisations.get(org_id)
+        name = self.tx(record.name, mark=False) if record is not None else ""
+        ident = terminal(org_id) if self.plain else org_id
+        return f"{name} ({ident})" if name else ident
 
 
 def text(status: Status, strategy: Strategy, lang: str = "fi") -> str:
@@ -139,6 +157,8 @@ def text(status: Status, strategy: Strategy, lang: str = "fi") -> str:
     for p in status.priorities:
         out.append(f"{w.priority_title(p)} ({w.of('priority.', p.priority_status)})")
         out.append(f"  {w.t('status.commitments')}: {w.progress(p.progress)}")
+        if p.suspect:
+            out.append(f"  ⚠ {w.suspect(p.suspect)}")
         if not p.goals:
             out.append(f"  {w.t('status.no_goals')}")
         for g in p.goals:
@@ -163,6 +183,8 @@ def text(status: Status, strategy: Strategy, lang: str = "fi") -> str:
             if g.stale:
                 out.append(f"      ⚠ {w.stale(g)}")
             out.append(f"      {w.t('status.commitments')}: {w.progress(g.progress)}")
+            if g.suspect:
+                out.append(f"      ⚠ {w.suspect(g.suspect)}")
         out.append("")
     stale = [i for i in status.indicators if i.stale]
     if stale:
@@ -174,6 +196,10 @@ def text(status: Status, strategy: Strategy, lang: str = "fi") -> str:
                 f"  ⚠ {terminal(i.indicator)}  {name}: {w.t('status.latest')} {latest}; "
                 f"{w.t('stale.since', year=i.due)}"
             )
+        out.append("")
+    if status.suspect_by_org:
+        out.append(w.t("status.suspect_by_org"))
+        out.extend(f"  ⚠ {w.organisation(org)}: {n}" for org, n in status.suspect_by_org.items())
         out.append("")
     return inert_lines("\n".join(out).rstrip("\n") + "\n")
 
@@ -195,6 +221,8 @@ def markdown(status: Status, strategy: Strategy, lang: str = "fi") -> str:
     for p in status.priorities:
         out.extend([f"### {inline(w.priority_title(p))}", ""])
         out.extend([inline(f"{w.t('status.commitments')}: {w.progress(p.progress)}"), ""])
+        if p.suspect:
+            out.extend([f"⚠ {inline(w.suspect(p.suspect))}", ""])
         if not p.goals:
             out.extend([inline(w.t("status.no_goals")), ""])
             continue
@@ -205,6 +233,9 @@ def markdown(status: Status, strategy: Strategy, lang: str = "fi") -> str:
             verdict = f"{MARKS[g.verdict]} {w.verdict(g)}"
             if g.stale:
                 verdict += f"; ⚠ {w.stale(g)}"
+            commitments = w.progress(g.progress)
+            if g.suspect:
+                commitments += f"; ⚠ {w.suspect(g.suspect)}"
             cells = [
                 w.tx(strategy.goals[g.goal].title) + w.goal_status(g),
                 verdict,
@@ -213,9 +244,13 @@ def markdown(status: Status, strategy: Strategy, lang: str = "fi") -> str:
                 w.measure(g.baseline, unit),
                 w.measure(g.target, unit),
                 w.expected(g, unit),
-                w.progress(g.progress),
+                commitments,
             ]
             out.append("| " + " | ".join(inline(c) or " " for c in cells) + " |")
+        out.append("")
+    if status.suspect_by_org:
+        out.extend([f"### {inline(w.t('status.suspect_by_org'))}", ""])
+        out.extend(f"- {inline(w.organisation(org))}: {n}" for org, n in status.suspect_by_org.items())
         out.append("")
     return inert_lines("\n".join(out).rstrip("\n") + "\n")
 
@@ -254,7 +289,6 @@ def as_json(status: Status, strategy: Strategy, lang: str = "fi") -> str:
     for p in status.priorities:
         goals = []
         for g in p.goals:
-            expected = g.expected.quantize(Decimal("0.0001")).normalize() if g.expected is not None else None
             goals.append(
                 {
                     "id": g.goal,
@@ -266,11 +300,12 @@ def as_json(status: Status, strategy: Strategy, lang: str = "fi") -> str:
                     "latest": _point(g.latest),
                     "baseline": _point(g.baseline),
                     "target": _point(g.target),
-                    "expected": _number(expected),
+                    "expected": _number(g.expected),
                     "stale": g.stale,
                     "due": g.due,
                     "series": [_point(x) for x in g.points],
                     "progress": _progress(g.progress),
+                    "suspect": g.suspect,
                 }
             )
         priorities.append(
@@ -281,6 +316,7 @@ def as_json(status: Status, strategy: Strategy, lang: str = "fi") -> str:
                 "status": p.priority_status,
                 "verdicts": dict(p.verdicts),
                 "progress": _progress(p.progress),
+                "suspect": p.suspect,
                 "goals": goals,
             }
         )
@@ -301,6 +337,8 @@ def as_json(status: Status, strategy: Strategy, lang: str = "fi") -> str:
         "lang": lang,
         "counts": status.counts(),
         "stale": sum(1 for i in status.indicators if i.stale),
+        "suspect": sum(status.suspect_by_org.values()),
+        "suspect_by_org": dict(status.suspect_by_org),
         "priorities": priorities,
         "indicators": indicators,
     }
