@@ -14,6 +14,8 @@ UNSAFE = frozenset([chr(c) for c in (*range(0x20), 0x7F, *range(0x80, 0xA0))] + 
 """Characters never written raw: C0 and C1 controls, DEL, bidi controls and line separators."""
 CELL = 300
 """Longest record text shown in one Markdown table cell; the JSON output keeps everything."""
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+"""A spreadsheet cell of text starting with one of these could run as a formula (OWASP's CSV injection)."""
 
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -149,6 +151,7 @@ def to_json(data: Any, indent: int | None = 2) -> str:
 __all__ = [
     "BIDI",
     "CELL",
+    "FORMULA_START",
     "SEPARATORS",
     "UNSAFE",
     "inert_lines",

@@ -277,25 +277,10 @@ def priority_order(priorities: Iterable[Priority]) -> list[Priority]:
 
 
 def suspect_links(strategy: Strategy) -> set[tuple[int, str]]:
-    """(`id()` of a commitment, goal id) of each goal a commitment confirmed that has changed since.
+    """(`id()` of a commitment, goal id) of each goal a commitment confirmed that has changed since (SIS218's rule)."""
+    from .suspect import changed
 
-    The rule of `validate`'s SIS218 (`suspect.check`): a goal without a recorded confirmation is not
-    suspect. The fingerprints are worked out only when some commitment has confirmed something.
-    """
-    confirming = [c for _, c in strategy.all_commitments() if c.confirmed]
-    if not confirming:
-        return set()
-    from .suspect import fingerprints
-
-    current = fingerprints(strategy)
-    found: set[tuple[int, str]] = set()
-    for commitment in confirming:
-        for goal_id in commitment.goals:
-            confirmed = commitment.confirmed.get(goal_id)
-            now = current.get(goal_id)
-            if confirmed is not None and now is not None and confirmed != now:
-                found.add((id(commitment), goal_id))
-    return found
+    return {(id(commitment), goal_id) for commitment, _, goal_id in changed(strategy)}
 
 
 def status(strategy: Strategy, year: int) -> Status:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .catalogue import mark
 from .findings import Finding, Param, listed, make, tf
-from .models import Goal, LocalizedText, Measure
+from .models import Commitment, Goal, LocalizedText, Measure
 from .strategy import Strategy
 
 if TYPE_CHECKING:
@@ -66,21 +66,30 @@ def check(strategy: Strategy) -> list[Finding]:
     A goal the commitment has no confirmation for is not checked: only recorded confirmations go
     stale, so a repository that has never confirmed anything is not flooded with warnings.
     """
-    current: dict[str, str] | None = None
     out: list[Finding] = []
+    for item, index, gid in changed(strategy):
+        message = tf(GENERIC, goal=gid, commitment=item.id)
+        out.append(strategy.finding(CODE, message, "commitments", item.id, ("goals", index)))
+    return out
+
+
+def changed(strategy: Strategy) -> Iterator[tuple[Commitment, int, str]]:
+    """(commitment, index in its `goals`, goal id) of each confirmed goal that has changed since.
+
+    A goal the commitment has no confirmation for is not suspect; the fingerprints are worked out
+    once, and only when some commitment has confirmed something.
+    """
+    current: dict[str, str] | None = None
     for _, item in strategy.all_commitments():
         if not item.confirmed:
             continue
         if current is None:
-            current = fingerprints(strategy)  # computed once, and only when something was confirmed
+            current = fingerprints(strategy)
         for index, gid in enumerate(item.goals):
             confirmed = item.confirmed.get(gid)
             now = current.get(gid)
-            if confirmed is None or now is None or confirmed == now:
-                continue
-            message = tf(GENERIC, goal=gid, commitment=item.id)
-            out.append(strategy.finding(CODE, message, "commitments", item.id, ("goals", index)))
-    return out
+            if confirmed is not None and now is not None and confirmed != now:
+                yield item, index, gid
 
 
 GENERIC = mark("finding.SIS218")
@@ -225,4 +234,4 @@ def _last_commit(git: Git, rel: str) -> tuple[str, str, str, str] | None:
     return fields[0], fields[1], fields[2], terminal(fields[3], 72)
 
 
-__all__ = ["CODE", "MEANING", "check", "explain", "fingerprint", "fingerprints", "meaning"]
+__all__ = ["CODE", "MEANING", "changed", "check", "explain", "fingerprint", "fingerprints", "meaning"]

@@ -99,6 +99,18 @@ def _literal(model: Any, name: str) -> tuple[str, ...]:
     return tuple(str(a) for a in get_args(annotation) if a is not type(None))
 
 
+def _organisation(name: str, question: str, required: bool = True) -> _Field:
+    """A reference to an organisation of the strategy (its option `--NAME`), offered from the list."""
+    return _Field(
+        name,
+        f"--{name}",
+        question,
+        _ref("organisation", _organisations),
+        required=required,
+        choices=_organisations,
+    )
+
+
 def _pick(name: str, question: str, what: str, model: Any, field: str | None = None) -> _Field:
     """A value chosen from those a Literal field of `model` accepts (its option `--NAME`)."""
 
@@ -272,14 +284,7 @@ def _fields(kind: str) -> list[_Field]:
         return [
             _Field("title", "--name", "Full name, in Finnish", _text),
             _pick("type", "Kind of organisation", "organisation kind", Organisation, "kind"),
-            _Field(
-                "parent",
-                "--parent",
-                "The organisation it comes under",
-                _ref("organisation", _organisations),
-                required=False,
-                choices=_organisations,
-            ),
+            _organisation("parent", "The organisation it comes under", required=False),
         ]
     if kind == "phenomenon":
         return [
@@ -300,14 +305,7 @@ def _fields(kind: str) -> list[_Field]:
             _Field("title", "--name", "What it measures, in Finnish", _text),
             _Field("unit", "--unit", "Unit of its values, in Finnish (e.g. %)", _text),
             _pick("direction", "Which way is better", "direction", Indicator),
-            _Field(
-                "org",
-                "--org",
-                "Organisation responsible for it",
-                _ref("organisation", _organisations),
-                required=False,
-                choices=_organisations,
-            ),
+            _organisation("org", "Organisation responsible for it", required=False),
         ]
     if kind == "priority":
         return [
@@ -346,13 +344,7 @@ def _fields(kind: str) -> list[_Field]:
         ]
     if kind == "commitment":
         return [
-            _Field(
-                "org",
-                "--org",
-                "Organisation whose commitment it is",
-                _ref("organisation", _organisations),
-                choices=_organisations,
-            ),
+            _organisation("org", "Organisation whose commitment it is"),
             _Field("title", "--action", "What the organisation will do, in Finnish", _text),
             _Field(
                 "goal",

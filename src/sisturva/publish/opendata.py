@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..catalogue import mark
 from ..models import LANGUAGES, Goal, Model, SourceRef, Text
+from ..safetext import FORMULA_START
 from ..standing import UNKNOWN, Standing
 from ..strategy import Strategy
 
@@ -22,8 +23,6 @@ if TYPE_CHECKING:
     from ..status import Status
     from .reuse import Parts
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-"""A text cell starting with one of these could run as a formula in a spreadsheet (OWASP CSV injection)."""
 
 FORMAT_VERSION = 2
 """The version of strategy.json's layout (2: `version` names the approved release, monitoring added)."""
@@ -614,7 +613,7 @@ DICTIONARY_TABLE = Table(
 def _cell(value: object) -> str:
     # Most cells are text: test for it first (this runs for every cell of national-scale files).
     if type(value) is str:
-        return "'" + value if value.startswith(FORMULA_START) else value
+        return safe_cell(value)
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import UsageError
 from ..findings import did_you_mean
+from ..safetext import FORMULA_START
 from . import layout
 from .layout import Column
 
@@ -20,8 +21,6 @@ if TYPE_CHECKING:
     from ..catalogue import Messages
     from ..strategy import Strategy
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-"""What a spreadsheet would take for the start of a formula (OWASP's CSV injection)."""
 MONEY_FORMAT = '#,##0.00 "€"'
 NUMBER_FORMAT = "0.0#"
 DATE_FORMATS = {"fi": "d.m.yyyy", "sv": "yyyy-mm-dd", "en": "d mmm yyyy"}
